@@ -1,0 +1,240 @@
+// The `genlab` command: run experiments, list plugins, show results.
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "experiment.hpp"
+#include "genlab/error.hpp"
+#include "genlab/version.hpp"
+#include "git_info.hpp"
+#include "registry.hpp"
+#include "results_table.hpp"
+#include "runner.hpp"
+
+namespace {
+
+using namespace genlab;
+
+// Exit statuses (documented in the README).
+constexpr int kExitUsage = 64;      // bad command line or experiment config
+constexpr int kExitError = 65;      // other errors (plugin, I/O)
+constexpr int kExitInterrupted = 130;
+constexpr int kMaxFailedExit = 63;  // 1..63: that many runs failed (63 = 63 or more)
+
+std::atomic<bool> g_stop{false};
+
+void on_signal(int) {
+  if (g_stop.exchange(true)) _exit(kExitInterrupted);  // second Ctrl-C: leave now
+  const char msg[] = "\ngenlab: stopping: running runs are asked to stop, no new run starts (Ctrl-C again to quit now)\n";
+  (void)!write(STDERR_FILENO, msg, sizeof msg - 1);
+}
+
+const char* kUsage =
+    "usage:\n"
+    "  genlab run EXPERIMENT.yaml [--jobs N] [--set KEY=VALUE]... [--dry-run] [--shard I/N] [--out DIR]\n"
+    "  genlab plugins [--describe COMPONENT]\n"
+    "  genlab show RESULTS_DIR [--run ID]\n"
+    "  genlab --version\n"
+    "common options: --plugin-path DIR[:DIR...] (repeatable; also GENLAB_PLUGIN_PATH)\n";
+
+struct Args {
+  std::string command;
+  std::vector<std::string> positional;
+  std::vector<std::string> sets, plugin_paths;
+  int jobs = 0;
+  bool dry_run = false, no_progress = false;
+  int shard_index = 0, shard_count = 1;
+  std::string out = "results", describe, run_id;
+};
+
+[[noreturn]] void usage_error(const std::string& msg) {
+  std::fprintf(stderr, "genlab: %s\n%s", msg.c_str(), kUsage);
+  std::exit(kExitUsage);
+}
+
+int parse_int(const std::string& s, const std::string& what) {
+  char* end = nullptr;
+  const long v = std::strtol(s.c_str(), &end, 10);
+  if (s.empty() || *end || v < 0 || v > 1000000) usage_error(what + ": expected a non-negative integer, got '" + s + "'");
+  return static_cast<int>(v);
+}
+
+Args parse_args(int argc, char** argv) {
+  Args a;
+  if (argc < 2) usage_error("no command given");
+  a.command = argv[1];
+  for (int i = 2; i < argc; ++i) {
+    const std::string arg = argv[i];
+    auto value = [&](const char* name) -> std::string {
+      const std::string prefix = std::string(name) + "=";
+      if (arg.rfind(prefix, 0) == 0) return arg.substr(prefix.size());
+      if (i + 1 >= argc) usage_error(std::string(name) + " needs a value");
+      return argv[++i];
+    };
+    auto is = [&](const char* name) { return arg == name || arg.rfind(std::string(name) + "=", 0) == 0; };
+    if (is("--set")) a.sets.push_back(value("--set"));
+    else if (is("--jobs") || is("-j")) a.jobs = parse_int(value(arg.rfind("-j", 0) == 0 && arg.rfind("--", 0) != 0 ? "-j" : "--jobs"), "--jobs");
+    else if (arg == "--dry-run") a.dry_run = true;
+    else if (arg == "--no-progress") a.no_progress = true;
+    else if (is("--out")) a.out = value("--out");
+    else if (is("--plugin-path")) a.plugin_paths.push_back(value("--plugin-path"));
+    else if (is("--describe")) a.describe = value("--describe");
+    else if (is("--run")) a.run_id = value("--run");
+    else if (is("--shard")) {
+      const std::string s = value("--shard");
+      const auto slash = s.find('/');
+      if (slash == std::string::npos) usage_error("--shard: expected I/N (e.g. 0/4), got '" + s + "'");
+      a.shard_index = parse_int(s.substr(0, slash), "--shard I");
+      a.shard_count = parse_int(s.substr(slash + 1), "--shard N");
+      if (a.shard_count < 1 || a.shard_index >= a.shard_count) usage_error("--shard: need 0 <= I < N, got '" + s + "'");
+    } else if (arg.rfind("-", 0) == 0 && arg.size() > 1) {
+      usage_error("unknown option '" + arg + "'");
+    } else {
+      a.positional.push_back(arg);
+    }
+  }
+  return a;
+}
+
+Registry load_registry(const Args& a, bool quiet) {
+  Registry reg;
+  load_plugins(reg, plugin_search_path(a.plugin_paths));
+  if (!quiet)
+    for (const auto& p : reg.problems) std::fprintf(stderr, "genlab: plugin skipped: %s\n", p.c_str());
+  return reg;
+}
+
+int cmd_plugins(const Args& a) {
+  Registry reg = load_registry(a, false);
+  if (!a.describe.empty()) {
+    const ComponentInfo* c = reg.find(a.describe);
+    if (!c) {
+      std::string guess = did_you_mean(a.describe, reg.names());
+      std::fprintf(stderr, "genlab: no component named '%s'%s\n", a.describe.c_str(),
+                   guess.empty() ? "" : ("; did you mean '" + guess + "'?").c_str());
+      return kExitUsage;
+    }
+    std::cout << c->name << " (" << component_kind_name(c->kind) << ", plugin " << c->plugin << " " << c->plugin_version
+              << ")\n  " << c->summary << "\n  library: " << c->library << "\nparameters:\n";
+    for (const auto& p : c->schema.params()) {
+      std::cout << "  " << p.name << ": " << p.type_text() << "; "
+                << (p.default_value ? "default " + p.default_value->display() : std::string("required")) << "\n      "
+                << p.doc << "\n";
+    }
+    return 0;
+  }
+  if (reg.plugins.empty()) std::cout << "no plugins found (search path: GENLAB_PLUGIN_PATH, --plugin-path, build tree)\n";
+  for (const auto& p : reg.plugins) {
+    std::cout << p.name << " " << p.version << "  (" << p.library << ")\n";
+    for (const auto& name : p.components) {
+      const ComponentInfo* c = reg.find(name);
+      std::cout << "  " << name << "  [" << component_kind_name(c->kind) << "]  " << c->summary << "\n";
+    }
+  }
+  return reg.problems.empty() ? 0 : kExitError;
+}
+
+int cmd_run(const Args& a) {
+  if (a.positional.size() != 1) usage_error("run: expected one experiment file");
+  Registry reg = load_registry(a, false);
+  ExperimentPlan plan = plan_experiment(a.positional[0], a.sets, reg);
+  if (a.dry_run) {
+    for (const auto& w : plan.warnings) std::cout << "warning: " << w << "\n";
+    std::size_t selected = 0;
+    for (const auto& r : plan.runs) {
+      if (!in_shard(r.index, a.shard_index, a.shard_count)) continue;
+      ++selected;
+      std::cout << "#" << r.index << " " << r.short_id() << " " << r.config.json() << "\n";
+    }
+    std::cout << "experiment " << plan.name << ": " << plan.runs.size() << " runs";
+    if (a.shard_count > 1) std::cout << " (" << selected << " in shard " << a.shard_index << "/" << a.shard_count << ")";
+    std::cout << " (dry run: nothing executed)\n";
+    return 0;
+  }
+  struct sigaction sa {};
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+
+  RunOptions opt;
+  opt.jobs = a.jobs;
+  opt.out_root = a.out;
+  opt.shard_index = a.shard_index;
+  opt.shard_count = a.shard_count;
+  opt.live = !a.no_progress && isatty(STDOUT_FILENO);
+  opt.git_commit = genlab_git_commit();
+  const RunSummary s = run_plan(plan, reg, opt, g_stop);
+
+  std::vector<std::string> problems;
+  const auto runs = read_results(s.dir, &problems);
+  std::cout << "\n";
+  print_runs_table(runs, std::cout);
+  for (const auto& p : problems) std::cout << "warning: " << p << "\n";
+  std::cout << "\n" << s.ok << " ok, " << s.failed << " failed, " << s.interrupted << " interrupted, " << s.skipped
+            << " already finished" << (s.busy ? ", " + std::to_string(s.busy) + " left to other processes" : "")
+            << "\nresults: " << s.dir << "/experiment.h5 (index), " << s.dir << "/runs/ (one HDF5 file per run)\n";
+  if (g_stop.load() || s.interrupted) {
+    std::cout << "interrupted: run the same command again to resume\n";
+    return kExitInterrupted;
+  }
+  return static_cast<int>(std::min<std::size_t>(s.failed, kMaxFailedExit));
+}
+
+int cmd_show(const Args& a) {
+  if (a.positional.size() != 1) usage_error("show: expected one results directory");
+  const std::string& dir = a.positional[0];
+  if (!a.run_id.empty()) {
+    print_run_details(dir, a.run_id, std::cout);
+    return 0;
+  }
+  std::vector<std::string> problems;
+  const auto runs = read_results(dir, &problems);
+  print_runs_table(runs, std::cout);
+  for (const auto& p : problems) std::cout << "warning: " << p << "\n";
+  return 0;
+}
+
+void print_error(const std::exception& e, int depth) {
+  std::fprintf(stderr, "%sgenlab: %s%s\n", depth ? "  " : "", depth ? "caused by: " : "error: ", e.what());
+  try {
+    std::rethrow_if_nested(e);
+  } catch (const std::exception& inner) {
+    print_error(inner, depth + 1);
+  } catch (...) {
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc >= 2 && (std::strcmp(argv[1], "--version") == 0 || std::strcmp(argv[1], "-V") == 0)) {
+    std::printf("genlab %s (plugin ABI v%u, results layout v%lld, commit %s)\n", kVersion, kAbiVersion,
+                static_cast<long long>(kResultsLayoutVersion), genlab_git_commit());
+    return 0;
+  }
+  if (argc >= 2 && (std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0 || std::strcmp(argv[1], "help") == 0)) {
+    std::fputs(kUsage, stdout);
+    return 0;
+  }
+  const Args a = parse_args(argc, argv);
+  try {
+    if (a.command == "run") return cmd_run(a);
+    if (a.command == "plugins") return cmd_plugins(a);
+    if (a.command == "show") return cmd_show(a);
+    usage_error("unknown command '" + a.command + "'");
+  } catch (const ConfigError& e) {
+    print_error(e, 0);
+    return kExitUsage;
+  } catch (const std::exception& e) {
+    print_error(e, 0);
+    return kExitError;
+  }
+}

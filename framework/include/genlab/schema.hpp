@@ -1,0 +1,63 @@
+#pragma once
+// Schema: the parameters a component accepts. Every default lives here (never in plugin code), so the
+// resolved config of a run, and therefore its id, says everything the run depends on.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "genlab/export.hpp"
+#include "genlab/value.hpp"
+
+namespace genlab {
+
+enum class ParamType { Int, Float, Bool, String, Choice, IntList, FloatList };
+GENLAB_EXPORT const char* param_type_name(ParamType t);
+
+/// Inclusive bounds for numbers (for lists: for every element).
+struct Range {
+  std::optional<double> min;
+  std::optional<double> max;
+};
+
+struct GENLAB_EXPORT ParamSpec {
+  std::string name;
+  ParamType type = ParamType::Int;
+  std::optional<Value> default_value;  ///< absent = the parameter is required
+  Range range;
+  std::vector<std::string> choices;  ///< for Choice
+  std::string doc;
+  /// "int in [1, 1e9]", "one of {random, sorted}", "list of float"...
+  std::string type_text() const;
+};
+
+class GENLAB_EXPORT Schema {
+ public:
+  Schema& integer(std::string name, std::optional<std::int64_t> def, Range r, std::string doc);
+  Schema& real(std::string name, std::optional<double> def, Range r, std::string doc);
+  Schema& boolean(std::string name, std::optional<bool> def, std::string doc);
+  Schema& string(std::string name, std::optional<std::string> def, std::string doc);
+  Schema& choice(std::string name, std::optional<std::string> def, std::vector<std::string> choices,
+                 std::string doc);
+  Schema& int_list(std::string name, std::optional<std::vector<std::int64_t>> def, Range r, std::string doc);
+  Schema& real_list(std::string name, std::optional<std::vector<double>> def, Range r, std::string doc);
+
+  const std::vector<ParamSpec>& params() const { return params_; }
+  const ParamSpec* find(const std::string& name) const;
+
+  /// Checks `given` (a map) against the schema and returns it resolved: every declared parameter present
+  /// (defaults filled in), numbers coerced to the declared type, keys in declaration order.
+  /// `where` is the dotted path of the map, used in messages ("algorithm"). Keys in `ignore` pass through
+  /// untouched (e.g. the `name` key that selects the component).
+  /// Throws ConfigError: "file:line:col: algorithm.n: expected int in [1, 1e9], got -5".
+  Value resolve(const Value& given, const std::string& where, const std::vector<std::string>& ignore) const;
+
+ private:
+  Schema& add(ParamSpec p);
+  std::vector<ParamSpec> params_;
+};
+
+/// The closest candidate by edit distance, if close enough to be a likely typo ("" otherwise).
+GENLAB_EXPORT std::string did_you_mean(const std::string& word, const std::vector<std::string>& candidates);
+
+}  // namespace genlab

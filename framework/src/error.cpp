@@ -1,0 +1,36 @@
+#include "genlab/error.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "genlab/algorithm.hpp"
+#include "genlab/registrar.hpp"
+#include "genlab/run_context.hpp"
+
+namespace genlab {
+
+// Out-of-line destructors anchor the vtables and type_info in libgenlab (one copy for all plugins).
+Error::~Error() = default;
+ConfigError::~ConfigError() = default;
+PluginError::~PluginError() = default;
+NumericalError::~NumericalError() = default;
+NotSupported::~NotSupported() = default;
+IoError::~IoError() = default;
+Cancelled::~Cancelled() = default;
+RunContext::~RunContext() = default;
+Algorithm::~Algorithm() = default;
+Registrar::~Registrar() = default;
+
+void assert_fail(const char* cond, const char* msg, const char* file, int line) {
+  std::fprintf(stderr, "genlab: internal error at %s:%d: %s (%s)\n", file, line, msg, cond);
+  std::abort();
+}
+
+const char* component_kind_name(ComponentKind k) {
+  switch (k) {
+    case ComponentKind::Algorithm: return "algorithm";
+  }
+  return "?";
+}
+
+}  // namespace genlab

@@ -1,0 +1,18 @@
+#pragma once
+// Renders results read back from run files (never from memory), for `genlab show` and the end of `run`.
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "run_record.hpp"
+
+namespace genlab {
+
+/// Reads every run file under DIR/runs, in sweep order. Unreadable files go to `problems`.
+std::vector<RunRecord> read_results(const std::string& dir, std::vector<std::string>* problems);
+/// The runs table: index, id, status, swept parameters, final metrics, duration; failed runs' errors below.
+void print_runs_table(const std::vector<RunRecord>& runs, std::ostream& out);
+/// Everything about one run (id or a unique prefix of it). Throws Error if not found or ambiguous.
+void print_run_details(const std::string& dir, const std::string& id_prefix, std::ostream& out);
+
+}  // namespace genlab

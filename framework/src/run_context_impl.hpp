@@ -1,0 +1,47 @@
+#pragma once
+// The runner's RunContext: collects what a run logs, in memory, until the run file is written.
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <mutex>
+
+#include "experiment.hpp"
+#include "genlab/run_context.hpp"
+#include "run_record.hpp"
+
+namespace genlab {
+
+class RunContextImpl final : public RunContext {
+ public:
+  RunContextImpl(const RunSpec& spec, const std::atomic<bool>& stop);
+
+  const std::string& run_id() const override { return spec_.id; }
+  std::int64_t seed() const override { return spec_.seed; }
+  Rng rng(std::string_view purpose) const override;
+  void log(const std::string& metric, std::int64_t step, double value) override;
+  void set_final(const std::string& metric, double value) override;
+  void save_array(const std::string& name, std::int64_t rows, std::int64_t cols, const double* data) override;
+  void note(const std::string& text) override;
+  void set_progress(double fraction) override { progress_.store(fraction, std::memory_order_relaxed); }
+  bool stop_requested() const override { return stop_.load(std::memory_order_relaxed); }
+
+  double progress() const { return progress_.load(std::memory_order_relaxed); }
+  double elapsed() const;
+  const RunSpec& spec() const { return spec_; }
+  /// Moves what was collected into `r` (metrics, finals, arrays, log).
+  void take_results(RunRecord& r);
+
+ private:
+  const RunSpec& spec_;
+  const std::atomic<bool>& stop_;
+  std::chrono::steady_clock::time_point start_;
+  std::atomic<double> progress_{0.0};
+  std::mutex mutex_;  // a run may log from tasks it spawns
+  std::vector<std::pair<std::string, Series>> metrics_;
+  std::map<std::string, std::size_t> metric_slot_;
+  std::vector<std::pair<std::string, double>> finals_;
+  std::vector<std::pair<std::string, ArrayData>> arrays_;
+  std::string log_;
+};
+
+}  // namespace genlab

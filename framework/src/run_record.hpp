@@ -1,0 +1,44 @@
+#pragma once
+// What one run leaves behind; written to runs/<id>.h5 and read back by `show` and the index rebuild.
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace genlab {
+
+struct Series {
+  std::vector<std::int64_t> step;
+  std::vector<double> wall_time;  ///< seconds since the run started
+  std::vector<double> value;
+};
+
+struct ArrayData {
+  std::int64_t rows = 0, cols = 0;
+  std::vector<double> data;  ///< row-major
+};
+
+struct RunRecord {
+  std::string id;                  ///< 64 hex digits
+  std::int64_t index = 0;          ///< position in the sweep
+  std::string status;              ///< "ok" | "failed" | "interrupted"
+  std::string error;               ///< message chain when not ok
+  std::string experiment;
+  std::string component, plugin, plugin_version;
+  std::int64_t seed = 0;
+  double start_time = 0, end_time = 0;  ///< Unix seconds
+  std::string config_yaml, config_json, swept_json;
+  std::string host;
+  std::string log;                 ///< notes the run made, one per line
+  std::vector<std::pair<std::string, Series>> metrics;
+  std::vector<std::pair<std::string, double>> finals;
+  std::vector<std::pair<std::string, ArrayData>> arrays;
+};
+
+/// The experiment-level facts stored in experiment.h5 besides the runs table.
+struct ExperimentInfo {
+  std::string name, source_path, yaml_text, overrides_json, swept_keys_json, plugins_text, git_commit;
+  std::int64_t planned_runs = 0;
+};
+
+}  // namespace genlab
