@@ -91,7 +91,9 @@ SweepSpec parse_sweep(const Value* s) {
   if (const Value* sd = s->find("seeds")) {
     if (!sd->is_list() || sd->as_list().empty()) fail(*sd, "sweep.seeds", "expected a non-empty list of integers");
     for (const auto& e : sd->as_list()) {
-      if (e.kind() != Value::Kind::Int) fail(e, "sweep.seeds", std::string("expected an integer seed, got ") + e.display());
+      if (e.kind() != Value::Kind::Int)
+        fail(e, "sweep.seeds", std::string("expected an integer seed, got ") +
+                                   (e.kind() == Value::Kind::String ? "\"" + e.as_string() + "\"" : e.display()));
       out.seeds.push_back(e);
     }
   }
@@ -193,11 +195,12 @@ ExperimentPlan plan_experiment_text(const std::string& text, const std::string& 
 
   // Refuse an oversized sweep before building anything.
   std::int64_t count = static_cast<std::int64_t>(sweep.variants.size());
-  auto grow = [&](std::int64_t factor) { count = count > kSweepHardLimit ? count : count * factor; };
+  constexpr std::int64_t kSaturate = 1000000000000000;  // counting stops here; no overflow
+  auto grow = [&](std::int64_t factor) { count = count > kSaturate / factor ? kSaturate : count * factor; };
   for (const auto& [k, vals] : sweep.grid) grow(static_cast<std::int64_t>(vals.as_list().size()));
   grow(std::max<std::int64_t>(1, static_cast<std::int64_t>(sweep.seeds.size())));
   if (count > sweep.max_runs)
-    throw ConfigError(sweep.node.mark.str() + ": sweep: expands to " + (count > kSweepHardLimit ? "over " + std::to_string(kSweepHardLimit) : std::to_string(count)) +
+    throw ConfigError((sweep.node.find("max_runs") ? sweep.node.find("max_runs")->mark : sweep.node.mark).str() + ": sweep: expands to " + (count >= kSaturate ? "over " + std::to_string(kSaturate) : std::to_string(count)) +
                       " runs, more than sweep.max_runs = " + std::to_string(sweep.max_runs) +
                       "; narrow the sweep or raise max_runs (at most " + std::to_string(kSweepHardLimit) + ")");
 

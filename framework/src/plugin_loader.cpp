@@ -45,15 +45,16 @@ bool is_plugin_file_name(const fs::path& p) {
 }  // namespace
 
 std::vector<std::string> plugin_search_path(const std::vector<std::string>& cli_paths) {
+  // Built-in plugins first, so a library on a user path can never shadow them (a clash is an error).
   std::vector<std::string> out;
-  for (const auto& p : cli_paths) split_into(p, ':', out);
-  if (const char* env = std::getenv("GENLAB_PLUGIN_PATH")) split_into(env, ':', out);
   const std::string dir = executable_dir();
   for (const char* rel : {"/plugins", "/../lib/genlab/plugins"}) {
     std::error_code ec;
     const fs::path p = fs::path(dir + rel);
     if (fs::is_directory(p, ec)) out.push_back(fs::weakly_canonical(p, ec).string());
   }
+  if (const char* env = std::getenv("GENLAB_PLUGIN_PATH")) split_into(env, ':', out);
+  for (const auto& p : cli_paths) split_into(p, ':', out);
   // The same directory named twice would load each library twice: keep the first mention.
   std::vector<std::string> unique;
   for (const auto& p : out) {

@@ -28,8 +28,8 @@ class Registry {
   std::vector<ComponentInfo> components_;
 };
 
-/// Where plugins are looked for, in order: --plugin-path entries, GENLAB_PLUGIN_PATH (colon-separated),
-/// then the build tree / install location next to the running executable.
+/// Where plugins are looked for, in order: the build tree / install location next to the running
+/// executable, then GENLAB_PLUGIN_PATH (colon-separated), then --plugin-path entries.
 std::vector<std::string> plugin_search_path(const std::vector<std::string>& cli_paths);
 
 /// Loads every genlab_*.so in the given directories (or the given files). A library that cannot be used

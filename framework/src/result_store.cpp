@@ -93,6 +93,14 @@ void ResultStore::release(const std::string& id) { ::unlink((dir_ + "/claims/" +
 
 void ResultStore::remove_stale_temporaries() {
   std::error_code ec;
+  // Claims of processes that died on this host (the run itself is redone or was already finished).
+  for (const auto& e : fs::directory_iterator(dir_ + "/claims", ec)) {
+    std::ifstream in(e.path());
+    std::string host;
+    long pid = 0;
+    in >> host >> pid;
+    if (host == host_name() && !process_alive(pid)) fs::remove(e.path(), ec);
+  }
   for (const std::string& sub : {dir_, dir_ + "/runs"}) {
     for (const auto& e : fs::directory_iterator(sub, ec)) {
       const std::string name = e.path().filename().string();

@@ -34,7 +34,7 @@ class ResultStore {
   bool claim(const std::string& id, std::string* holder);
   void release(const std::string& id);
 
-  /// Removes temporary files left by dead processes of this host.
+  /// Removes temporary files and claims left by dead processes of this host.
   void remove_stale_temporaries();
 
   /// Every readable run file, in sweep order (index, then id). Files that cannot be read are listed in

@@ -50,7 +50,8 @@ void print_runs_table(const std::vector<RunRecord>& runs, std::ostream& out) {
       if (std::find(final_keys.begin(), final_keys.end(), k) == final_keys.end()) final_keys.push_back(k);
   }
   std::vector<std::string> header{"#", "run", "status"};
-  for (const auto& k : swept_keys) header.push_back(k);
+  // "algorithm.n" reads as "n": the component's section is implied.
+  for (const auto& k : swept_keys) header.push_back(k.rfind("algorithm.", 0) == 0 ? k.substr(10) : k);
   for (const auto& k : final_keys) header.push_back(k);
   header.push_back("time_s");
   std::vector<std::vector<std::string>> rows;
@@ -67,7 +68,9 @@ void print_runs_table(const std::vector<RunRecord>& runs, std::ostream& out) {
         if (n == k) cell = number(v);
       row.push_back(cell);
     }
-    row.push_back(number(r.end_time - r.start_time));
+    char secs[32];
+    std::snprintf(secs, sizeof secs, "%.2f", r.end_time - r.start_time);
+    row.push_back(secs);
     rows.push_back(std::move(row));
   }
   std::vector<std::size_t> width(header.size());

@@ -84,7 +84,7 @@ class Session {
     else if (rec.status == "interrupted") ++summary.interrupted;
     else ++summary.failed;
     char head[64];
-    std::snprintf(head, sizeof head, "[%*zu/%zu] %-11s %s %7.2fs", width(), done_, todo_,
+    std::snprintf(head, sizeof head, "[%*zu/%zu] %-6s %s %6.2fs", width(), done_, todo_,
                   rec.status == "ok" ? "ok" : rec.status == "failed" ? "FAILED" : rec.status.c_str(),
                   rec.id.substr(0, 16).c_str(), rec.end_time - rec.start_time);
     std::string line = std::string(head) + "  " + swept_text(ctx->spec());

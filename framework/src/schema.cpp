@@ -2,7 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
-#include <sstream>
+#include <cstdio>
 
 #include "genlab/error.hpp"
 #include "genlab/params.hpp"
@@ -25,18 +25,16 @@ const char* param_type_name(ParamType t) {
 namespace {
 
 std::string number_text(double d) {
-  std::ostringstream os;
-  if (std::fabs(d) >= 1e6 && d == std::floor(d)) {
-    os << std::scientific;
-    os.precision(0);
-    os << d;
-    std::string s = os.str();  // "1e+09" -> "1e9"
-    auto plus = s.find("e+");
-    if (plus != std::string::npos) s = s.substr(0, plus) + "e" + s.substr(plus + 2);
-    return s;
-  }
-  os << d;
-  return os.str();
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", d);  // 1e+09 -> 1e9, 1e-05 -> 1e-5
+  std::string t = buf;
+  const auto e = t.find('e');
+  if (e == std::string::npos) return t;
+  std::string exp = t.substr(e + 1);
+  const bool neg = exp[0] == '-';
+  exp = exp.substr(exp[0] == '-' || exp[0] == '+' ? 1 : 0);
+  exp.erase(0, std::min(exp.find_first_not_of('0'), exp.size() - 1));
+  return t.substr(0, e + 1) + (neg ? "-" : "") + exp;
 }
 
 std::string range_text(const Range& r) {

@@ -1,0 +1,330 @@
+// End-to-end tests of the `genlab` executable with real plugin libraries: determinism across --jobs,
+// real overlap, failure isolation, kill -9 and crash points followed by resume, Ctrl-C, shards, and
+// results read back with h5py.
+#include <catch2/catch.hpp>
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <thread>
+
+#include "h5io.hpp"
+#include "process.hpp"
+
+using namespace genlab;
+using namespace genlab::testing;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Sandbox {
+  fs::path dir;
+  explicit Sandbox(const std::string& name) {
+    dir = fs::temp_directory_path() / ("genlab_e2e_" + name + "_" + std::to_string(getpid()));
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+  }
+  ~Sandbox() {
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+  }
+  std::string write(const std::string& name, const std::string& text) const {
+    std::ofstream(dir / name) << text;
+    return (dir / name).string();
+  }
+  std::vector<std::string> cmd(std::vector<std::string> args) const {
+    args.insert(args.begin(), GENLAB_BINARY);
+    args.push_back("--plugin-path");
+    args.push_back(GENLAB_TEST_PLUGIN_DIR);
+    return args;
+  }
+  ProcessResult genlab(std::vector<std::string> args, const std::map<std::string, std::string>& env = {}) const {
+    return run(cmd(std::move(args)), env, dir.string());
+  }
+  fs::path results(const std::string& exp) const { return dir / "results" / exp; }
+};
+
+std::vector<fs::path> run_files(const fs::path& results) {
+  std::vector<fs::path> out;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(results / "runs", ec))
+    if (e.path().extension() == ".h5") out.push_back(e.path());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+bool is_timing(const std::string& name) {
+  return name.find("time") != std::string::npos || (name.size() > 3 && name.compare(name.size() - 3, 3, "_ns") == 0);
+}
+
+// Everything but timing fields must be identical between two results folders.
+void require_same_results(const fs::path& a, const fs::path& b) {
+  const auto fa = run_files(a), fb = run_files(b);
+  REQUIRE(fa.size() == fb.size());
+  REQUIRE(!fa.empty());
+  for (std::size_t i = 0; i < fa.size(); ++i) {
+    INFO("run file " << fa[i].filename());
+    REQUIRE(fa[i].filename() == fb[i].filename());
+    const RunRecord x = h5::read_run(fa[i].string(), true), y = h5::read_run(fb[i].string(), true);
+    CHECK(x.id == y.id);
+    CHECK(x.status == y.status);
+    CHECK(x.error == y.error);
+    CHECK(x.config_json == y.config_json);
+    CHECK(x.swept_json == y.swept_json);
+    CHECK(x.index == y.index);
+    CHECK(x.log == y.log);
+    std::size_t compared = 0;
+    REQUIRE(x.finals.size() == y.finals.size());
+    for (std::size_t k = 0; k < x.finals.size(); ++k) {
+      CHECK(x.finals[k].first == y.finals[k].first);
+      if (is_timing(x.finals[k].first)) continue;
+      CHECK(x.finals[k].second == y.finals[k].second);  // bitwise, not approximately
+      ++compared;
+    }
+    REQUIRE(x.metrics.size() == y.metrics.size());
+    for (std::size_t k = 0; k < x.metrics.size(); ++k) {
+      CHECK(x.metrics[k].first == y.metrics[k].first);
+      if (is_timing(x.metrics[k].first)) continue;
+      CHECK(x.metrics[k].second.step == y.metrics[k].second.step);
+      CHECK(x.metrics[k].second.value == y.metrics[k].second.value);
+      ++compared;
+    }
+    REQUIRE(x.arrays.size() == y.arrays.size());
+    for (std::size_t k = 0; k < x.arrays.size(); ++k) CHECK(x.arrays[k].second.data == y.arrays[k].second.data);
+    CHECK(compared > 0);
+  }
+}
+
+void require_h5py_check(const fs::path& results, int expected, bool allow_failed = false) {
+  std::vector<std::string> args{"/usr/bin/python3", std::string(GENLAB_SOURCE_DIR) + "/tests/e2e/check_results.py",
+                                results.string(), std::to_string(expected)};
+  if (allow_failed) args.push_back("--allow-failed");
+  const ProcessResult r = run(args, {}, results.parent_path().string());
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+}
+
+template <class Pred>
+bool wait_until(Pred pred, double seconds) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (pred()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
+const char* kProbeSweep =
+    "name: probes\nseed: 3\nalgorithm: {name: probe, steps: 5, sleep_ms: %SLEEP%}\n"
+    "sweep:\n  grid:\n    algorithm.value: [%VALUES%]\n";
+
+std::string probe_sweep(int sleep_ms, int runs) {
+  std::string s = kProbeSweep, values;
+  for (int i = 1; i <= runs; ++i) values += std::to_string(i) + (i < runs ? ", " : "");
+  s.replace(s.find("%SLEEP%"), 7, std::to_string(sleep_ms));
+  s.replace(s.find("%VALUES%"), 8, values);
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("a streams sweep runs, prints a table, and h5py reads the results", "[e2e]") {
+  Sandbox box("basic");
+  const auto exp = box.write("exp.yaml",
+                             "name: med\nseed: 1\nalgorithm: {name: streaming_median, n: 2000}\n"
+                             "sweep:\n  grid:\n    algorithm.distribution: [random, duplicates]\n"
+                             "    algorithm.value_type: [int64, double]\n");
+  const ProcessResult r = box.genlab({"run", exp, "--jobs", "2"});
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.output, Catch::Contains("4 ok, 0 failed") && Catch::Contains("results/med/experiment.h5") &&
+                           Catch::Contains("distribution") && Catch::Contains("op_ns"));
+  require_h5py_check(box.results("med"), 4);
+  const ProcessResult again = box.genlab({"run", exp});
+  CHECK(again.exit_code == 0);
+  CHECK_THAT(again.output, Catch::Contains("4 already finished") && Catch::Contains("0 to run"));
+  const ProcessResult show = box.genlab({"show", box.results("med").string()});
+  CHECK(show.exit_code == 0);
+  CHECK_THAT(show.output, Catch::Contains("status") && Catch::Contains("value_type") && Catch::Contains("duplicates"));
+  const std::string id = run_files(box.results("med"))[0].stem().string().substr(0, 8);
+  const ProcessResult detail = box.genlab({"show", box.results("med").string(), "--run", id});
+  CHECK(detail.exit_code == 0);
+  CHECK_THAT(detail.output, Catch::Contains("streaming_median") && Catch::Contains("metric series:"));
+}
+
+TEST_CASE("jobs 1 and jobs 2 give bitwise identical results, and --jobs 2 really overlaps", "[e2e][determinism]") {
+  Sandbox box("determinism");
+  const std::string yaml =
+      "name: det\nseed: 11\nalgorithm: {name: streaming_median, n: 30000, checks: 8}\n"
+      "sweep:\n  variants:\n    - {}\n    - {algorithm: {name: probe, steps: 20, sleep_ms: 300}}\n"
+      "  grid:\n    seed: [1, 2, 3]\n";
+  const auto exp = box.write("det.yaml", yaml);
+  const ProcessResult one = box.genlab({"run", exp, "--jobs", "1", "--out", "one"});
+  INFO(one.output);
+  REQUIRE(one.exit_code == 0);
+  const ProcessResult two = box.genlab({"run", exp, "--jobs", "2", "--out", "two"});
+  INFO(two.output);
+  REQUIRE(two.exit_code == 0);
+  require_same_results(box.dir / "one" / "det", box.dir / "two" / "det");
+
+  // With 2 jobs, at least two of the 300 ms probe runs ran at the same time.
+  std::vector<std::pair<double, double>> spans;
+  for (const auto& f : run_files(box.dir / "two" / "det")) {
+    const RunRecord r = h5::read_run(f.string(), false);
+    if (r.component == "probe") spans.emplace_back(r.start_time, r.end_time);
+  }
+  REQUIRE(spans.size() == 3);
+  bool overlapped = false;
+  for (std::size_t i = 0; i < spans.size(); ++i)
+    for (std::size_t j = i + 1; j < spans.size(); ++j)
+      overlapped |= std::max(spans[i].first, spans[j].first) < std::min(spans[i].second, spans[j].second);
+  CHECK(overlapped);
+}
+
+TEST_CASE("a run that throws or logs NaN fails alone; the exit status counts the failures", "[e2e][failure]") {
+  Sandbox box("failure");
+  const auto exp = box.write("fail.yaml",
+                             "name: fail\nalgorithm: {name: probe, steps: 5}\n"
+                             "sweep:\n  grid:\n    algorithm.fail_at: [-1, 2]\n    algorithm.nan_at: [-1, 3]\n");
+  const ProcessResult r = box.genlab({"run", exp, "--jobs", "2"});
+  INFO(r.output);
+  CHECK(r.exit_code == 3);
+  CHECK_THAT(r.output, Catch::Contains("1 ok, 3 failed"));
+  CHECK_THAT(r.output, Catch::Contains("metric 'loss' is NaN at step 3"));
+  CHECK_THAT(r.output, Catch::Contains("probe asked to fail at step 2"));
+  int ok = 0, failed = 0;
+  for (const auto& f : run_files(box.results("fail"))) {
+    const RunRecord rec = h5::read_run(f.string(), true);
+    if (rec.status == "ok") {
+      ++ok;
+      CHECK(rec.finals.size() == 2);
+    } else {
+      ++failed;
+      CHECK(rec.status == "failed");
+      REQUIRE(!rec.metrics.empty());  // what was logged before the failure is kept
+      CHECK(rec.metrics[0].second.value.size() >= 2);
+    }
+  }
+  CHECK(ok == 1);
+  CHECK(failed == 3);
+  require_h5py_check(box.results("fail"), 4, true);
+}
+
+TEST_CASE("kill -9 mid-sweep loses no finished run; the same command resumes", "[e2e][crash]") {
+  Sandbox box("kill");
+  const auto exp = box.write("k.yaml", probe_sweep(250, 12));
+  const auto results = box.results("probes");
+  const pid_t pid = spawn(box.cmd({"run", exp, "--jobs", "2"}), {}, box.dir.string(), (box.dir / "first.log").string());
+  REQUIRE(wait_until([&] { return run_files(results).size() >= 3; }, 60));
+  kill(pid, SIGKILL);
+  CHECK(wait_for(pid) == 128 + SIGKILL);
+  const auto survivors = run_files(results);
+  REQUIRE(survivors.size() >= 3);
+  REQUIRE(survivors.size() < 12);
+  std::map<std::string, double> started;
+  for (const auto& f : survivors) {
+    const RunRecord rec = h5::read_run(f.string(), true);  // every file left behind is readable
+    CHECK(rec.status == "ok");
+    started[f.filename().string()] = rec.start_time;
+  }
+  const ProcessResult again = box.genlab({"run", exp, "--jobs", "2"});
+  INFO(again.output);
+  REQUIRE(again.exit_code == 0);
+  CHECK_THAT(again.output, Catch::Contains(std::to_string(survivors.size()) + " already finished"));
+  const auto all = run_files(results);
+  REQUIRE(all.size() == 12);
+  for (const auto& [name, t] : started) CHECK(h5::read_run((results / "runs" / name).string(), false).start_time == t);
+  CHECK(fs::is_empty(results / "claims"));
+  require_h5py_check(results, 12);
+}
+
+TEST_CASE("a crash at each named crash point leaves readable files and resumes to a complete sweep", "[e2e][crash]") {
+  for (const std::string point : {"run.before_rename:3", "run.after_write:2", "index.before_rename:1"}) {
+    DYNAMIC_SECTION("crash at " << point) {
+      Sandbox box("crashpoint");
+      const auto exp = box.write("c.yaml", probe_sweep(20, 6));
+      const ProcessResult crashed = box.genlab({"run", exp, "--jobs", "2"}, {{"GENLAB_CRASH_AT", point}});
+      INFO(crashed.output);
+      REQUIRE(crashed.exit_code == 86);
+      for (const auto& f : run_files(box.results("probes"))) CHECK_NOTHROW(h5::read_run(f.string(), true));
+      const ProcessResult again = box.genlab({"run", exp, "--jobs", "2"});
+      INFO(again.output);
+      REQUIRE(again.exit_code == 0);
+      require_h5py_check(box.results("probes"), 6);
+    }
+  }
+}
+
+TEST_CASE("Ctrl-C stops cleanly: finished runs kept, exit 130, rerun completes", "[e2e][interrupt]") {
+  Sandbox box("sigint");
+  const auto exp = box.write("i.yaml", probe_sweep(300, 8));
+  const auto results = box.results("probes");
+  const auto log = (box.dir / "first.log").string();
+  const pid_t pid = spawn(box.cmd({"run", exp, "--jobs", "1"}), {}, box.dir.string(), log);
+  REQUIRE(wait_until([&] { return run_files(results).size() >= 2; }, 60));
+  kill(pid, SIGINT);
+  CHECK(wait_for(pid) == 130);
+  const std::string out = read_text(log);
+  INFO(out);
+  CHECK_THAT(out, Catch::Contains("interrupted: run the same command again to resume"));
+  int ok = 0;
+  for (const auto& f : run_files(results)) ok += h5::read_run(f.string(), false).status == "ok";
+  CHECK(ok >= 2);
+  CHECK(ok < 8);
+  const ProcessResult again = box.genlab({"run", exp});
+  INFO(again.output);
+  REQUIRE(again.exit_code == 0);
+  require_h5py_check(results, 8);
+}
+
+TEST_CASE("a dry run executes nothing, and shards are disjoint and together cover the sweep", "[e2e][shard]") {
+  Sandbox box("shard");
+  const auto exp = box.write("s.yaml", probe_sweep(0, 7));
+  const ProcessResult dry = box.genlab({"run", exp, "--dry-run"});
+  REQUIRE(dry.exit_code == 0);
+  CHECK_THAT(dry.output, Catch::Contains("7 runs (dry run: nothing executed)"));
+  CHECK_FALSE(fs::exists(box.dir / "results"));
+  std::set<std::string> seen;
+  std::size_t total = 0;
+  for (int i = 0; i < 3; ++i) {
+    const ProcessResult r = box.genlab({"run", exp, "--shard", std::to_string(i) + "/3"});
+    INFO(r.output);
+    REQUIRE(r.exit_code == 0);
+    const auto files = run_files(box.results("probes"));
+    for (const auto& f : files) seen.insert(f.filename().string());
+    total = files.size();
+  }
+  CHECK(seen.size() == 7);
+  CHECK(total == 7);
+  require_h5py_check(box.results("probes"), 7);
+}
+
+TEST_CASE("config errors: one line with file:line:col, exit status 64, nothing run", "[e2e][config]") {
+  Sandbox box("config");
+  const auto exp = box.write("bad.yaml", "name: bad\nalgorithm:\n  name: streaming_median\n  n: -5\n");
+  const ProcessResult r = box.genlab({"run", exp});
+  CHECK(r.exit_code == 64);
+  CHECK(r.output == "genlab: error: " + exp + ":4:6: algorithm.n: expected int in [1, 1e9], got -5\n");
+  CHECK_FALSE(fs::exists(box.dir / "results"));
+  const ProcessResult missing = box.genlab({"run", (box.dir / "nope.yaml").string()});
+  CHECK(missing.exit_code == 64);
+  CHECK_THAT(missing.output, Catch::Contains("nope.yaml: cannot open"));
+}
+
+TEST_CASE("genlab plugins lists components and names every broken library", "[e2e][plugin]") {
+  Sandbox box("plugins");
+  const ProcessResult r = box.genlab({"plugins", "--plugin-path", GENLAB_BAD_PLUGIN_DIR});
+  INFO(r.output);
+  CHECK(r.exit_code == 65);
+  CHECK_THAT(r.output, Catch::Contains("streams 0.1.0") && Catch::Contains("streaming_median  [algorithm]") &&
+                           Catch::Contains("probe  [algorithm]") && Catch::Contains("unique_component"));
+  std::size_t skipped = 0;
+  for (std::size_t pos = 0; (pos = r.output.find("genlab: plugin skipped: ", pos)) != std::string::npos; ++pos) ++skipped;
+  CHECK(skipped == 6);
+  const ProcessResult d = box.genlab({"plugins", "--describe", "streaming_median"});
+  CHECK(d.exit_code == 0);
+  CHECK_THAT(d.output, Catch::Contains("n: int in [1, 1e9]; default 100000") && Catch::Contains("stream length"));
+}
