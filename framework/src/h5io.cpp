@@ -179,6 +179,82 @@ double now_unix() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
+void write_metrics(const Ctx& c, hid_t f, const std::vector<std::pair<std::string, Series>>& metrics) {
+  Handle g(make_group(c, f, "metrics"), H5Gclose);
+  for (const auto& [name, s] : metrics) {
+    Handle m(make_group(c, g, safe_name(name)), H5Gclose);
+    dataset_1d(c, m, "step", s.step);
+    dataset_1d(c, m, "wall_time", s.wall_time);
+    dataset_1d(c, m, "value", s.value);
+  }
+}
+
+void write_finals(const Ctx& c, hid_t f, const std::vector<std::pair<std::string, double>>& finals) {
+  Handle g(make_group(c, f, "final"), H5Gclose);
+  for (const auto& [name, v] : finals) {
+    Handle space(H5Screate(H5S_SCALAR), H5Sclose);
+    Handle d(c.check_id(H5Dcreate2(g, safe_name(name).c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create final " + name), H5Dclose);
+    c.check(H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, &v), "write final " + name);
+  }
+}
+
+void write_arrays(const Ctx& c, hid_t f, const char* group, const std::vector<std::pair<std::string, ArrayData>>& arrays) {
+  Handle g(make_group(c, f, group), H5Gclose);
+  for (const auto& [name, a] : arrays) {
+    hsize_t dims[2] = {static_cast<hsize_t>(a.rows), static_cast<hsize_t>(a.cols)};
+    Handle space(H5Screate_simple(2, dims, nullptr), H5Sclose);
+    Handle d(c.check_id(H5Dcreate2(g, safe_name(name).c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create array " + name), H5Dclose);
+    if (!a.data.empty()) c.check(H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, a.data.data()), "write array " + name);
+  }
+}
+
+std::vector<std::pair<std::string, double>> read_finals(const Ctx& c, hid_t f) {
+  std::vector<std::pair<std::string, double>> out;
+  Handle g(c.check_id(H5Gopen2(f, "final", H5P_DEFAULT), "open /final"), H5Gclose);
+  for (const auto& name : child_names(c, g)) {
+    Handle d(c.check_id(H5Dopen2(g, name.c_str(), H5P_DEFAULT), "open final " + name), H5Dclose);
+    double v = 0;
+    c.check(H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, &v), "read final " + name);
+    out.emplace_back(name, v);
+  }
+  return out;
+}
+
+std::vector<std::pair<std::string, Series>> read_metrics(const Ctx& c, hid_t f) {
+  std::vector<std::pair<std::string, Series>> out;
+  Handle g(c.check_id(H5Gopen2(f, "metrics", H5P_DEFAULT), "open /metrics"), H5Gclose);
+  for (const auto& name : child_names(c, g)) {
+    Handle m(c.check_id(H5Gopen2(g, name.c_str(), H5P_DEFAULT), "open metric " + name), H5Gclose);
+    Series s;
+    s.step = read_1d<std::int64_t>(c, m, "step");
+    s.wall_time = read_1d<double>(c, m, "wall_time");
+    s.value = read_1d<double>(c, m, "value");
+    if (s.wall_time.size() != s.step.size() || s.value.size() != s.step.size())
+      throw IoError(c.file + ": metric " + name + " has columns of different lengths");
+    out.emplace_back(name, std::move(s));
+  }
+  return out;
+}
+
+std::vector<std::pair<std::string, ArrayData>> read_arrays(const Ctx& c, hid_t f, const char* group) {
+  std::vector<std::pair<std::string, ArrayData>> out;
+  Handle g(c.check_id(H5Gopen2(f, group, H5P_DEFAULT), std::string("open /") + group), H5Gclose);
+  for (const auto& name : child_names(c, g)) {
+    Handle d(c.check_id(H5Dopen2(g, name.c_str(), H5P_DEFAULT), "open array " + name), H5Dclose);
+    Handle space(H5Dget_space(d), H5Sclose);
+    hsize_t dims[2] = {0, 0};
+    if (H5Sget_simple_extent_ndims(space) != 2) throw IoError(c.file + ": array " + name + " is not 2-D");
+    H5Sget_simple_extent_dims(space, dims, nullptr);
+    ArrayData a;
+    a.rows = static_cast<std::int64_t>(dims[0]);
+    a.cols = static_cast<std::int64_t>(dims[1]);
+    a.data.resize(dims[0] * dims[1]);
+    if (!a.data.empty()) c.check(H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, a.data.data()), "read array " + name);
+    out.emplace_back(name, std::move(a));
+  }
+  return out;
+}
+
 }  // namespace
 
 void write_run(const std::string& path, const RunRecord& r) {
@@ -210,32 +286,9 @@ void write_run(const std::string& path, const RunRecord& r) {
       attr_string(c, g, "yaml", r.config_yaml);
       attr_string(c, g, "json", r.config_json);
     }
-    {
-      Handle g(make_group(c, f, "metrics"), H5Gclose);
-      for (const auto& [name, s] : r.metrics) {
-        Handle m(make_group(c, g, safe_name(name)), H5Gclose);
-        dataset_1d(c, m, "step", s.step);
-        dataset_1d(c, m, "wall_time", s.wall_time);
-        dataset_1d(c, m, "value", s.value);
-      }
-    }
-    {
-      Handle g(make_group(c, f, "final"), H5Gclose);
-      for (const auto& [name, v] : r.finals) {
-        Handle space(H5Screate(H5S_SCALAR), H5Sclose);
-        Handle d(c.check_id(H5Dcreate2(g, safe_name(name).c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create final " + name), H5Dclose);
-        c.check(H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, &v), "write final " + name);
-      }
-    }
-    {
-      Handle g(make_group(c, f, "arrays"), H5Gclose);
-      for (const auto& [name, a] : r.arrays) {
-        hsize_t dims[2] = {static_cast<hsize_t>(a.rows), static_cast<hsize_t>(a.cols)};
-        Handle space(H5Screate_simple(2, dims, nullptr), H5Sclose);
-        Handle d(c.check_id(H5Dcreate2(g, safe_name(name).c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create array " + name), H5Dclose);
-        if (!a.data.empty()) c.check(H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, a.data.data()), "write array " + name);
-      }
-    }
+    write_metrics(c, f, r.metrics);
+    write_finals(c, f, r.finals);
+    write_arrays(c, f, "arrays", r.arrays);
     c.check(H5Fflush(f, H5F_SCOPE_GLOBAL), "flush");
   }
   publish(tmp, path, "run.before_rename");
@@ -273,43 +326,50 @@ RunRecord read_run(const std::string& path, bool full) {
     r.config_yaml = read_attr_string(c, g, "yaml");
     r.config_json = read_attr_string(c, g, "json");
   }
-  {
-    Handle g(c.check_id(H5Gopen2(f, "final", H5P_DEFAULT), "open /final"), H5Gclose);
-    for (const auto& name : child_names(c, g)) {
-      Handle d(c.check_id(H5Dopen2(g, name.c_str(), H5P_DEFAULT), "open final " + name), H5Dclose);
-      double v = 0;
-      c.check(H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, &v), "read final " + name);
-      r.finals.emplace_back(name, v);
-    }
-  }
+  r.finals = read_finals(c, f);
   if (!full) return r;
+  r.metrics = read_metrics(c, f);
+  r.arrays = read_arrays(c, f, "arrays");
+  return r;
+}
+
+void write_checkpoint(const std::string& path, const CheckpointRecord& r) {
+  std::lock_guard<std::mutex> lock(h5_mutex());
+  silence_hdf5();
+  const std::string tmp = tmp_path_for(path);
+  Ctx c{tmp};
   {
-    Handle g(c.check_id(H5Gopen2(f, "metrics", H5P_DEFAULT), "open /metrics"), H5Gclose);
-    for (const auto& name : child_names(c, g)) {
-      Handle m(c.check_id(H5Gopen2(g, name.c_str(), H5P_DEFAULT), "open metric " + name), H5Gclose);
-      Series s;
-      s.step = read_1d<std::int64_t>(c, m, "step");
-      s.wall_time = read_1d<double>(c, m, "wall_time");
-      s.value = read_1d<double>(c, m, "value");
-      r.metrics.emplace_back(name, std::move(s));
-    }
+    Handle f(c.check_id(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), "create file"), H5Fclose);
+    attr_string(c, f, "kind", "genlab-checkpoint");
+    attr_number<std::int64_t>(c, f, "layout_version", kResultsLayoutVersion);
+    attr_string(c, f, "run_id", r.run_id);
+    attr_number<std::int64_t>(c, f, "step", r.step);
+    attr_string(c, f, "log", r.log);
+    write_arrays(c, f, "state", r.state);
+    write_metrics(c, f, r.metrics);
+    write_finals(c, f, r.finals);
+    write_arrays(c, f, "arrays", r.arrays);
+    c.check(H5Fflush(f, H5F_SCOPE_GLOBAL), "flush");
   }
-  {
-    Handle g(c.check_id(H5Gopen2(f, "arrays", H5P_DEFAULT), "open /arrays"), H5Gclose);
-    for (const auto& name : child_names(c, g)) {
-      Handle d(c.check_id(H5Dopen2(g, name.c_str(), H5P_DEFAULT), "open array " + name), H5Dclose);
-      Handle space(H5Dget_space(d), H5Sclose);
-      hsize_t dims[2] = {0, 0};
-      if (H5Sget_simple_extent_ndims(space) != 2) throw IoError(path + ": array " + name + " is not 2-D");
-      H5Sget_simple_extent_dims(space, dims, nullptr);
-      ArrayData a;
-      a.rows = static_cast<std::int64_t>(dims[0]);
-      a.cols = static_cast<std::int64_t>(dims[1]);
-      a.data.resize(dims[0] * dims[1]);
-      if (!a.data.empty()) c.check(H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, a.data.data()), "read array " + name);
-      r.arrays.emplace_back(name, std::move(a));
-    }
-  }
+  publish(tmp, path, "checkpoint.before_rename");
+}
+
+CheckpointRecord read_checkpoint(const std::string& path) {
+  std::lock_guard<std::mutex> lock(h5_mutex());
+  silence_hdf5();
+  Ctx c{path};
+  if (H5Fis_hdf5(path.c_str()) <= 0) throw IoError(path + ": not an HDF5 file (or unreadable)");
+  Handle f(c.check_id(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), "open file"), H5Fclose);
+  if (H5Aexists(f, "kind") <= 0 || read_attr_string(c, f, "kind") != "genlab-checkpoint")
+    throw IoError(path + ": not a genlab checkpoint file");
+  CheckpointRecord r;
+  r.run_id = read_attr_string(c, f, "run_id");
+  r.step = read_attr_number<std::int64_t>(c, f, "step");
+  r.log = read_attr_string(c, f, "log");
+  r.state = read_arrays(c, f, "state");
+  r.metrics = read_metrics(c, f);
+  r.finals = read_finals(c, f);
+  r.arrays = read_arrays(c, f, "arrays");
   return r;
 }
 

@@ -14,6 +14,8 @@ void write_run(const std::string& path, const RunRecord& r);
 /// Reads a run file; with `full` false, only attributes and final metrics (no series/arrays).
 /// Throws IoError naming the file if it is unreadable or not a genlab run file.
 RunRecord read_run(const std::string& path, bool full);
+void write_checkpoint(const std::string& path, const CheckpointRecord& c);
+CheckpointRecord read_checkpoint(const std::string& path);
 void write_index(const std::string& path, const ExperimentInfo& info, const std::vector<RunRecord>& runs);
 
 }  // namespace genlab::h5

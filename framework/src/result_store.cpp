@@ -39,6 +39,11 @@ void make_dirs(const std::string& d) {
 ResultStore::ResultStore(std::string dir) : dir_(std::move(dir)) {
   make_dirs(dir_ + "/runs");
   make_dirs(dir_ + "/claims");
+  make_dirs(dir_ + "/checkpoints");
+}
+
+std::string ResultStore::checkpoint_path(const std::string& id) const {
+  return dir_ + "/checkpoints/" + id.substr(0, 16) + ".h5";
 }
 
 std::string ResultStore::run_path(const std::string& id) const { return dir_ + "/runs/" + id.substr(0, 16) + ".h5"; }
@@ -101,7 +106,7 @@ void ResultStore::remove_stale_temporaries() {
     in >> host >> pid;
     if (host == host_name() && !process_alive(pid)) fs::remove(e.path(), ec);
   }
-  for (const std::string& sub : {dir_, dir_ + "/runs"}) {
+  for (const std::string& sub : {dir_, dir_ + "/runs", dir_ + "/checkpoints"}) {
     for (const auto& e : fs::directory_iterator(sub, ec)) {
       const std::string name = e.path().filename().string();
       const auto pos = name.rfind(".tmp.");

@@ -5,6 +5,7 @@
 //
 //   <out>/<experiment>/experiment.h5     the index, rebuilt from the run files
 //   <out>/<experiment>/runs/<id16>.h5    one file per run: the source of truth
+//   <out>/<experiment>/checkpoints/<id16>.h5   the last checkpoint of a run not yet finished
 //   <out>/<experiment>/claims/<id16>.claim
 #include <map>
 #include <optional>
@@ -21,6 +22,7 @@ class ResultStore {
 
   const std::string& dir() const { return dir_; }
   std::string run_path(const std::string& id) const;
+  std::string checkpoint_path(const std::string& id) const;
   std::string index_path() const { return dir_ + "/experiment.h5"; }
 
   /// Status of a finished run file ("ok", "failed", "interrupted"), or nullopt if there is none.

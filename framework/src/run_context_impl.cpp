@@ -1,17 +1,82 @@
 #include "run_context_impl.hpp"
 
 #include <cmath>
+#include <filesystem>
+
+#include "crash_point.hpp"
+#include "h5io.hpp"
 
 #include "genlab/error.hpp"
 #include "sha256.hpp"
 
 namespace genlab {
 
-RunContextImpl::RunContextImpl(const RunSpec& spec, const std::atomic<bool>& stop)
-    : spec_(spec), stop_(stop), start_(std::chrono::steady_clock::now()) {}
+RunContextImpl::RunContextImpl(const RunSpec& spec, const std::atomic<bool>& stop, std::string checkpoint_path)
+    : spec_(spec), stop_(stop), checkpoint_path_(std::move(checkpoint_path)), start_(std::chrono::steady_clock::now()) {}
 
 double RunContextImpl::elapsed() const {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  return time_offset_ + std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+}
+
+namespace {
+std::vector<std::pair<std::string, ArrayData>> to_arrays(const std::vector<NamedArray>& in) {
+  std::vector<std::pair<std::string, ArrayData>> out;
+  for (const auto& a : in) {
+    if (static_cast<std::int64_t>(a.data.size()) != a.rows * a.cols)
+      throw Error("checkpoint array '" + a.name + "': " + std::to_string(a.data.size()) + " values for shape " +
+                  std::to_string(a.rows) + " x " + std::to_string(a.cols));
+    out.emplace_back(a.name, ArrayData{a.rows, a.cols, a.data});
+  }
+  return out;
+}
+}  // namespace
+
+void RunContextImpl::save_checkpoint(const Checkpoint& c) {
+  CheckpointRecord rec;
+  rec.run_id = spec_.id;
+  rec.step = c.step;
+  rec.state = to_arrays(c.arrays);
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    rec.metrics = metrics_;
+    rec.finals = finals_;
+    rec.arrays = arrays_;
+    rec.log = log_;
+  }
+  h5::write_checkpoint(checkpoint_path_, rec);
+  crash_point("checkpoint.after_write");
+}
+
+std::optional<Checkpoint> RunContextImpl::restore_checkpoint() {
+  std::error_code ec;
+  if (!std::filesystem::exists(checkpoint_path_, ec)) return std::nullopt;
+  CheckpointRecord rec;
+  try {
+    rec = h5::read_checkpoint(checkpoint_path_);
+  } catch (const Error& e) {
+    note(std::string("ignored an unreadable checkpoint, starting over: ") + e.what());
+    return std::nullopt;
+  }
+  if (rec.run_id != spec_.id) {
+    note("ignored a checkpoint of another run (" + rec.run_id.substr(0, 16) + "), starting over");
+    return std::nullopt;
+  }
+  Checkpoint out;
+  out.step = rec.step;
+  for (auto& [name, a] : rec.state) out.arrays.push_back(NamedArray{name, a.rows, a.cols, std::move(a.data)});
+  std::lock_guard<std::mutex> lock(mutex_);
+  metrics_ = std::move(rec.metrics);
+  metric_slot_.clear();
+  time_offset_ = 0;
+  for (std::size_t i = 0; i < metrics_.size(); ++i) {
+    metric_slot_[metrics_[i].first] = i;
+    if (!metrics_[i].second.wall_time.empty()) time_offset_ = std::max(time_offset_, metrics_[i].second.wall_time.back());
+  }
+  start_ = std::chrono::steady_clock::now();
+  finals_ = std::move(rec.finals);
+  arrays_ = std::move(rec.arrays);
+  log_ = std::move(rec.log) + "resumed from checkpoint at step " + std::to_string(rec.step) + "\n";
+  return out;
 }
 
 Rng RunContextImpl::rng(std::string_view purpose) const {

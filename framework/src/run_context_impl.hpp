@@ -13,7 +13,8 @@ namespace genlab {
 
 class RunContextImpl final : public RunContext {
  public:
-  RunContextImpl(const RunSpec& spec, const std::atomic<bool>& stop);
+  /// `checkpoint_path`: where save_checkpoint() writes and restore_checkpoint() looks.
+  RunContextImpl(const RunSpec& spec, const std::atomic<bool>& stop, std::string checkpoint_path);
 
   const std::string& run_id() const override { return spec_.id; }
   std::int64_t seed() const override { return spec_.seed; }
@@ -22,6 +23,8 @@ class RunContextImpl final : public RunContext {
   void set_final(const std::string& metric, double value) override;
   void save_array(const std::string& name, std::int64_t rows, std::int64_t cols, const double* data) override;
   void note(const std::string& text) override;
+  void save_checkpoint(const Checkpoint& c) override;
+  std::optional<Checkpoint> restore_checkpoint() override;
   void set_progress(double fraction) override { progress_.store(fraction, std::memory_order_relaxed); }
   bool stop_requested() const override { return stop_.load(std::memory_order_relaxed); }
 
@@ -34,7 +37,9 @@ class RunContextImpl final : public RunContext {
  private:
   const RunSpec& spec_;
   const std::atomic<bool>& stop_;
+  std::string checkpoint_path_;
   std::chrono::steady_clock::time_point start_;
+  double time_offset_ = 0;  // wall time already spent by the attempt a checkpoint came from
   std::atomic<double> progress_{0.0};
   std::mutex mutex_;  // a run may log from tasks it spawns
   std::vector<std::pair<std::string, Series>> metrics_;

@@ -35,6 +35,17 @@ struct RunRecord {
   std::vector<std::pair<std::string, ArrayData>> arrays;
 };
 
+/// What a checkpoint file holds: the component's state and the run's log so far.
+struct CheckpointRecord {
+  std::string run_id;
+  std::int64_t step = 0;
+  std::vector<std::pair<std::string, ArrayData>> state;
+  std::vector<std::pair<std::string, Series>> metrics;
+  std::vector<std::pair<std::string, double>> finals;
+  std::vector<std::pair<std::string, ArrayData>> arrays;
+  std::string log;
+};
+
 /// The experiment-level facts stored in experiment.h5 besides the runs table.
 struct ExperimentInfo {
   std::string name, source_path, yaml_text, overrides_json, swept_keys_json, plugins_text, git_commit;

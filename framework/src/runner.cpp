@@ -189,7 +189,7 @@ void execute_one(const RunSpec& spec, const ExperimentPlan& plan, ResultStore& s
     session.message("busy: run " + spec.short_id() + " is being run by " + holder + "; left to it");
     return;
   }
-  RunContextImpl ctx(spec, stop);
+  RunContextImpl ctx(spec, stop, store.checkpoint_path(spec.id));
   session.started(&ctx);
   RunRecord rec;
   rec.id = spec.id;
@@ -229,6 +229,8 @@ void execute_one(const RunSpec& spec, const ExperimentPlan& plan, ResultStore& s
     rec.error = std::string("cannot write results: ") + e.what();
   }
   crash_point("run.after_write");
+  // An interrupted run keeps its checkpoint for the next attempt; any other outcome is final.
+  if (rec.status != "interrupted") std::remove(store.checkpoint_path(spec.id).c_str());
   store.release(spec.id);
   {
     std::lock_guard<std::mutex> lock(summary_mutex);

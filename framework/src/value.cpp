@@ -68,6 +68,11 @@ void Value::set_path(std::string_view dotted, Value v) {
   Value* cur = this;
   std::string walked;
   while (true) {
+    // A map may hold a dotted key itself (sweep.grid's "algorithm.n"): an exact match wins.
+    if (cur->is_map() && cur->find(dotted)) {
+      cur->set(std::string(dotted), std::move(v));
+      return;
+    }
     const auto dot = dotted.find('.');
     const std::string key(dotted.substr(0, dot));
     if (!cur->is_map() && !cur->is_null())
@@ -78,7 +83,11 @@ void Value::set_path(std::string_view dotted, Value v) {
       return;
     }
     Value* next = cur->find(key);
-    if (!next) next = &cur->set(key, Value::map());
+    if (!next) {
+      Value created = Value::map();
+      created.mark = v.mark;  // errors about it point at whatever made it
+      next = &cur->set(key, std::move(created));
+    }
     walked += (walked.empty() ? "" : ".") + key;
     cur = next;
     dotted.remove_prefix(dot + 1);

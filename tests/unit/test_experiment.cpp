@@ -109,6 +109,11 @@ TEST_CASE("overrides with --set reach any key, including sweep settings, and err
   REQUIRE(p.runs.size() == 2);
   CHECK(p.runs[0].config.find_path("algorithm.n")->as_int() == 123);
   CHECK(p.runs[1].seed == 5);
+  // A grid key is itself dotted; --set reaches it whole.
+  const auto g = plan("name: s\nalgorithm: {name: streaming_median}\nsweep:\n  grid:\n    algorithm.n: [1, 2, 3]\n",
+                      {"sweep.grid.algorithm.n=[7, 8]"});
+  REQUIRE(g.runs.size() == 2);
+  CHECK(g.runs[1].config.find_path("algorithm.n")->as_int() == 8);
   CHECK(plan_error("name: s\nalgorithm: {name: streaming_median}\n", {"algorithm.nn=5"}) ==
         "--set algorithm.nn:1:1: algorithm.nn: unknown parameter 'nn'; did you mean 'n'?");
   CHECK(plan_error("name: s\nalgorithm: {name: streaming_median}\n", {"algorithm.n"}) ==

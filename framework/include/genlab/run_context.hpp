@@ -4,14 +4,29 @@
 //
 // requires: methods are called from the run's own task (or tasks it spawns and joins) only.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "genlab/error.hpp"
 #include "genlab/export.hpp"
 #include "genlab/rng.hpp"
 
 namespace genlab {
+
+/// A named row-major matrix of doubles.
+struct NamedArray {
+  std::string name;
+  std::int64_t rows = 0, cols = 0;
+  std::vector<double> data;
+};
+
+/// A component's resumable state at some step. The runtime adds what the run has logged so far.
+struct Checkpoint {
+  std::int64_t step = 0;
+  std::vector<NamedArray> arrays;
+};
 
 class GENLAB_EXPORT RunContext {
  public:
@@ -33,6 +48,13 @@ class GENLAB_EXPORT RunContext {
   virtual void save_array(const std::string& name, std::int64_t rows, std::int64_t cols, const double* data) = 0;
   /// A line for the run's log (stored with the run).
   virtual void note(const std::string& text) = 0;
+
+  /// Saves (replaces) the run's checkpoint: `c` plus every metric, final and note logged so far, written
+  /// atomically to its own file. Kept if the run is interrupted or killed; removed once the run ends.
+  virtual void save_checkpoint(const Checkpoint& c) = 0;
+  /// The checkpoint an interrupted earlier attempt of this run left, if any. Restoring it also restores what
+  /// that attempt had logged, so the finished run's series read as if it had never stopped.
+  virtual std::optional<Checkpoint> restore_checkpoint() = 0;
 
   /// Progress in [0, 1] for the live display. Cheap: call it as often as convenient.
   virtual void set_progress(double fraction) = 0;
