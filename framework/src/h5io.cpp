@@ -255,17 +255,47 @@ std::vector<std::pair<std::string, ArrayData>> read_arrays(const Ctx& c, hid_t f
   return out;
 }
 
-}  // namespace
-
-void write_run(const std::string& path, const RunRecord& r) {
+// Writes a genlab file atomically: NAME.tmp.PID is created, filled by `body`, flushed, closed and renamed
+// over NAME. Every file carries `kind` and `layout_version` at its root.
+template <class Body>
+void write_atomically(const std::string& path, const char* kind, const char* crash_name, Body body) {
   std::lock_guard<std::mutex> lock(h5_mutex());
   silence_hdf5();
   const std::string tmp = tmp_path_for(path);
   Ctx c{tmp};
   {
     Handle f(c.check_id(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), "create file"), H5Fclose);
-    attr_string(c, f, "kind", "genlab-run");
+    attr_string(c, f, "kind", kind);
     attr_number<std::int64_t>(c, f, "layout_version", kResultsLayoutVersion);
+    body(c, f);
+    c.check(H5Fflush(f, H5F_SCOPE_GLOBAL), "flush");
+  }
+  publish(tmp, path, crash_name);
+}
+
+// Opens a genlab file for reading and checks its kind and layout version; the caller holds h5_mutex().
+hid_t open_for_read(const Ctx& c, const char* kind) {
+  silence_hdf5();
+  if (H5Fis_hdf5(c.file.c_str()) <= 0) throw IoError(c.file + ": not an HDF5 file (or unreadable)");
+  const hid_t f = c.check_id(H5Fopen(c.file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), "open file");
+  try {
+    if (H5Aexists(f, "kind") <= 0 || read_attr_string(c, f, "kind") != kind)
+      throw IoError(c.file + ": not a " + std::string(kind) + " file (no kind = " + kind + " attribute)");
+    const auto layout = read_attr_number<std::int64_t>(c, f, "layout_version");
+    if (layout > kResultsLayoutVersion)
+      throw IoError(c.file + ": written with results layout v" + std::to_string(layout) +
+                    " by a newer genlab; this genlab reads up to v" + std::to_string(kResultsLayoutVersion));
+  } catch (...) {
+    H5Fclose(f);
+    throw;
+  }
+  return f;
+}
+
+}  // namespace
+
+void write_run(const std::string& path, const RunRecord& r) {
+  write_atomically(path, "genlab-run", "run.before_rename", [&](const Ctx& c, hid_t f) {
     attr_string(c, f, "genlab_version", kVersion);
     attr_string(c, f, "run_id", r.id);
     attr_number<std::int64_t>(c, f, "index", r.index);
@@ -289,23 +319,13 @@ void write_run(const std::string& path, const RunRecord& r) {
     write_metrics(c, f, r.metrics);
     write_finals(c, f, r.finals);
     write_arrays(c, f, "arrays", r.arrays);
-    c.check(H5Fflush(f, H5F_SCOPE_GLOBAL), "flush");
-  }
-  publish(tmp, path, "run.before_rename");
+  });
 }
 
 RunRecord read_run(const std::string& path, bool full) {
   std::lock_guard<std::mutex> lock(h5_mutex());
-  silence_hdf5();
   Ctx c{path};
-  if (H5Fis_hdf5(path.c_str()) <= 0) throw IoError(path + ": not an HDF5 file (or unreadable)");
-  Handle f(c.check_id(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), "open file"), H5Fclose);
-  if (H5Aexists(f, "kind") <= 0 || read_attr_string(c, f, "kind") != "genlab-run")
-    throw IoError(path + ": not a genlab run file (no kind = genlab-run attribute)");
-  const auto layout = read_attr_number<std::int64_t>(c, f, "layout_version");
-  if (layout > kResultsLayoutVersion)
-    throw IoError(path + ": written with results layout v" + std::to_string(layout) + " by a newer genlab; this genlab reads up to v" +
-                  std::to_string(kResultsLayoutVersion));
+  Handle f(open_for_read(c, "genlab-run"), H5Fclose);
   RunRecord r;
   r.id = read_attr_string(c, f, "run_id");
   r.index = read_attr_number<std::int64_t>(c, f, "index");
@@ -334,14 +354,7 @@ RunRecord read_run(const std::string& path, bool full) {
 }
 
 void write_checkpoint(const std::string& path, const CheckpointRecord& r) {
-  std::lock_guard<std::mutex> lock(h5_mutex());
-  silence_hdf5();
-  const std::string tmp = tmp_path_for(path);
-  Ctx c{tmp};
-  {
-    Handle f(c.check_id(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), "create file"), H5Fclose);
-    attr_string(c, f, "kind", "genlab-checkpoint");
-    attr_number<std::int64_t>(c, f, "layout_version", kResultsLayoutVersion);
+  write_atomically(path, "genlab-checkpoint", "checkpoint.before_rename", [&](const Ctx& c, hid_t f) {
     attr_string(c, f, "run_id", r.run_id);
     attr_number<std::int64_t>(c, f, "step", r.step);
     attr_string(c, f, "log", r.log);
@@ -349,19 +362,13 @@ void write_checkpoint(const std::string& path, const CheckpointRecord& r) {
     write_metrics(c, f, r.metrics);
     write_finals(c, f, r.finals);
     write_arrays(c, f, "arrays", r.arrays);
-    c.check(H5Fflush(f, H5F_SCOPE_GLOBAL), "flush");
-  }
-  publish(tmp, path, "checkpoint.before_rename");
+  });
 }
 
 CheckpointRecord read_checkpoint(const std::string& path) {
   std::lock_guard<std::mutex> lock(h5_mutex());
-  silence_hdf5();
   Ctx c{path};
-  if (H5Fis_hdf5(path.c_str()) <= 0) throw IoError(path + ": not an HDF5 file (or unreadable)");
-  Handle f(c.check_id(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), "open file"), H5Fclose);
-  if (H5Aexists(f, "kind") <= 0 || read_attr_string(c, f, "kind") != "genlab-checkpoint")
-    throw IoError(path + ": not a genlab checkpoint file");
+  Handle f(open_for_read(c, "genlab-checkpoint"), H5Fclose);
   CheckpointRecord r;
   r.run_id = read_attr_string(c, f, "run_id");
   r.step = read_attr_number<std::int64_t>(c, f, "step");
@@ -374,14 +381,7 @@ CheckpointRecord read_checkpoint(const std::string& path) {
 }
 
 void write_index(const std::string& path, const ExperimentInfo& info, const std::vector<RunRecord>& runs) {
-  std::lock_guard<std::mutex> lock(h5_mutex());
-  silence_hdf5();
-  const std::string tmp = tmp_path_for(path);
-  Ctx c{tmp};
-  {
-    Handle f(c.check_id(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), "create file"), H5Fclose);
-    attr_string(c, f, "kind", "genlab-experiment");
-    attr_number<std::int64_t>(c, f, "layout_version", kResultsLayoutVersion);
+  write_atomically(path, "genlab-experiment", "index.before_rename", [&](const Ctx& c, hid_t f) {
     attr_string(c, f, "genlab_version", kVersion);
     attr_string(c, f, "git_commit", info.git_commit);
     attr_string(c, f, "experiment", info.name);
@@ -430,9 +430,7 @@ void write_index(const std::string& path, const ExperimentInfo& info, const std:
       }
       dataset_1d(c, fg, n, col);
     }
-    c.check(H5Fflush(f, H5F_SCOPE_GLOBAL), "flush");
-  }
-  publish(tmp, path, "index.before_rename");
+  });
 }
 
 }  // namespace genlab::h5

@@ -90,5 +90,5 @@ TEST_CASE("unreadable and foreign files give a clear IoError naming the file", "
   // An experiment index is not a run file.
   const auto index = scratch("experiment.h5").string();
   h5::write_index(index, ExperimentInfo{"exp", "x.yaml", "name: exp\n", "[]", "[]", "", "abc", 1}, {sample_record()});
-  CHECK_THROWS_WITH(h5::read_run(index, false), Catch::Contains("not a genlab run file"));
+  CHECK_THROWS_WITH(h5::read_run(index, false), Catch::Contains("not a genlab-run file"));
 }
