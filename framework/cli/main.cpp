@@ -23,8 +23,8 @@ namespace {
 using namespace genlab;
 
 // Exit statuses (documented in the README).
-constexpr int kExitUsage = 64;      // bad command line or experiment config
-constexpr int kExitError = 65;      // other errors (plugin, I/O)
+constexpr int kExitUsage = 64;  // bad command line or experiment config
+constexpr int kExitError = 65;  // other errors (plugin, I/O)
 constexpr int kExitInterrupted = 130;
 constexpr int kMaxFailedExit = 63;  // 1..63: that many runs failed (63 = 63 or more)
 
@@ -32,7 +32,8 @@ std::atomic<bool> g_stop{false};
 
 void on_signal(int) {
   if (g_stop.exchange(true)) _exit(kExitInterrupted);  // second Ctrl-C: leave now
-  const char msg[] = "\ngenlab: stopping: running runs are asked to stop, no new run starts (Ctrl-C again to quit now)\n";
+  const char msg[] =
+      "\ngenlab: stopping: running runs are asked to stop, no new run starts (Ctrl-C again to quit now)\n";
   (void)!write(STDERR_FILENO, msg, sizeof msg - 1);
 }
 
@@ -62,7 +63,8 @@ struct Args {
 int parse_int(const std::string& s, const std::string& what) {
   char* end = nullptr;
   const long v = std::strtol(s.c_str(), &end, 10);
-  if (s.empty() || *end || v < 0 || v > 1000000) usage_error(what + ": expected a non-negative integer, got '" + s + "'");
+  if (s.empty() || *end || v < 0 || v > 1000000)
+    usage_error(what + ": expected a non-negative integer, got '" + s + "'");
   return static_cast<int>(v);
 }
 
@@ -79,14 +81,22 @@ Args parse_args(int argc, char** argv) {
       return argv[++i];
     };
     auto is = [&](const char* name) { return arg == name || arg.rfind(std::string(name) + "=", 0) == 0; };
-    if (is("--set")) a.sets.push_back(value("--set"));
-    else if (is("--jobs") || is("-j")) a.jobs = parse_int(value(arg.rfind("-j", 0) == 0 && arg.rfind("--", 0) != 0 ? "-j" : "--jobs"), "--jobs");
-    else if (arg == "--dry-run") a.dry_run = true;
-    else if (arg == "--no-progress") a.no_progress = true;
-    else if (is("--out")) a.out = value("--out");
-    else if (is("--plugin-path")) a.plugin_paths.push_back(value("--plugin-path"));
-    else if (is("--describe")) a.describe = value("--describe");
-    else if (is("--run")) a.run_id = value("--run");
+    if (is("--set"))
+      a.sets.push_back(value("--set"));
+    else if (is("--jobs") || is("-j"))
+      a.jobs = parse_int(value(arg.rfind("-j", 0) == 0 && arg.rfind("--", 0) != 0 ? "-j" : "--jobs"), "--jobs");
+    else if (arg == "--dry-run")
+      a.dry_run = true;
+    else if (arg == "--no-progress")
+      a.no_progress = true;
+    else if (is("--out"))
+      a.out = value("--out");
+    else if (is("--plugin-path"))
+      a.plugin_paths.push_back(value("--plugin-path"));
+    else if (is("--describe"))
+      a.describe = value("--describe");
+    else if (is("--run"))
+      a.run_id = value("--run");
     else if (is("--shard")) {
       const std::string s = value("--shard");
       const auto slash = s.find('/');
@@ -130,7 +140,8 @@ int cmd_plugins(const Args& a) {
     }
     return 0;
   }
-  if (reg.plugins.empty()) std::cout << "no plugins found (search path: GENLAB_PLUGIN_PATH, --plugin-path, build tree)\n";
+  if (reg.plugins.empty())
+    std::cout << "no plugins found (search path: GENLAB_PLUGIN_PATH, --plugin-path, build tree)\n";
   for (const auto& p : reg.plugins) {
     std::cout << p.name << " " << p.version << "  (" << p.library << ")\n";
     for (const auto& name : p.components) {
@@ -154,7 +165,8 @@ int cmd_run(const Args& a) {
       std::cout << "#" << r.index << " " << r.short_id() << " " << r.config.json() << "\n";
     }
     std::cout << "experiment " << plan.name << ": " << plan.runs.size() << " runs";
-    if (a.shard_count > 1) std::cout << " (" << selected << " in shard " << a.shard_index << "/" << a.shard_count << ")";
+    if (a.shard_count > 1)
+      std::cout << " (" << selected << " in shard " << a.shard_index << "/" << a.shard_count << ")";
     std::cout << " (dry run: nothing executed)\n";
     return 0;
   }
@@ -178,7 +190,8 @@ int cmd_run(const Args& a) {
   std::cout << "\n";
   print_runs_table(runs, std::cout);
   for (const auto& p : problems) std::cout << "warning: " << p << "\n";
-  std::cout << "\n" << s.ok << " ok, " << s.failed << " failed, " << s.interrupted << " interrupted, " << s.skipped
+  std::cout << "\n"
+            << s.ok << " ok, " << s.failed << " failed, " << s.interrupted << " interrupted, " << s.skipped
             << " already finished" << (s.busy ? ", " + std::to_string(s.busy) + " left to other processes" : "")
             << "\nresults: " << s.dir << "/experiment.h5 (index), " << s.dir << "/runs/ (one HDF5 file per run)\n";
   if (g_stop.load() || s.interrupted) {
@@ -220,7 +233,8 @@ int main(int argc, char** argv) {
                 static_cast<long long>(kResultsLayoutVersion), genlab_git_commit());
     return 0;
   }
-  if (argc >= 2 && (std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0 || std::strcmp(argv[1], "help") == 0)) {
+  if (argc >= 2 &&
+      (std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0 || std::strcmp(argv[1], "help") == 0)) {
     std::fputs(kUsage, stdout);
     return 0;
   }

@@ -28,7 +28,8 @@ void assert_fail(const char* cond, const char* msg, const char* file, int line) 
 
 const char* component_kind_name(ComponentKind k) {
   switch (k) {
-    case ComponentKind::Algorithm: return "algorithm";
+    case ComponentKind::Algorithm:
+      return "algorithm";
   }
   return "?";
 }

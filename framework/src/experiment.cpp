@@ -14,8 +14,8 @@ namespace {
 
 // The sections an experiment may have. Model, dataset, train and eval sections are part of the design
 // (see DESIGN.md) but need the numerics core; until then they are refused with a clear message.
-const std::vector<std::string> kTopKeys = {"name", "description", "seed", "algorithm", "sweep",
-                                           "model", "dataset", "train", "eval"};
+const std::vector<std::string> kTopKeys = {"name",  "description", "seed",  "algorithm", "sweep",
+                                           "model", "dataset",     "train", "eval"};
 const std::vector<std::string> kNotYet = {"model", "dataset", "train", "eval"};
 const std::vector<std::string> kSweepKeys = {"variants", "grid", "seeds", "max_runs"};
 constexpr std::int64_t kDefaultMaxRuns = 10000;
@@ -56,11 +56,11 @@ void leaf_paths(const Value& v, const std::string& prefix, std::vector<std::stri
 }
 
 struct SweepSpec {
-  std::vector<Value> variants;  // partial configs; one empty map when none given
+  std::vector<Value> variants;                      // partial configs; one empty map when none given
   std::vector<std::pair<std::string, Value>> grid;  // dotted key -> list
-  std::vector<Value> seeds;     // empty: the top-level seed
+  std::vector<Value> seeds;                         // empty: the top-level seed
   std::int64_t max_runs = kDefaultMaxRuns;
-  Value node;                   // for marks
+  Value node;  // for marks
 };
 
 SweepSpec parse_sweep(const Value* s) {
@@ -68,20 +68,24 @@ SweepSpec parse_sweep(const Value* s) {
   out.variants.push_back(Value::map());
   if (!s || s->is_null()) return out;
   out.node = *s;
-  if (!s->is_map()) fail(*s, "sweep", std::string("expected a map with variants/grid/seeds/max_runs, got ") + s->kind_name());
+  if (!s->is_map())
+    fail(*s, "sweep", std::string("expected a map with variants/grid/seeds/max_runs, got ") + s->kind_name());
   check_keys(*s, "sweep", kSweepKeys);
   if (const Value* v = s->find("variants")) {
-    if (!v->is_list() || v->as_list().empty()) fail(*v, "sweep.variants", "expected a non-empty list of partial configs");
+    if (!v->is_list() || v->as_list().empty())
+      fail(*v, "sweep.variants", "expected a non-empty list of partial configs");
     out.variants.clear();
     for (std::size_t i = 0; i < v->as_list().size(); ++i) {
       const Value& e = v->as_list()[i];
-      if (!e.is_map()) fail(e, "sweep.variants[" + std::to_string(i) + "]", std::string("expected a map, got ") + e.kind_name());
+      if (!e.is_map())
+        fail(e, "sweep.variants[" + std::to_string(i) + "]", std::string("expected a map, got ") + e.kind_name());
       check_keys(e, "sweep.variants[" + std::to_string(i) + "]", {"seed", "algorithm"});
       out.variants.push_back(e);
     }
   }
   if (const Value* g = s->find("grid")) {
-    if (!g->is_map()) fail(*g, "sweep.grid", std::string("expected a map of dotted key -> list of values, got ") + g->kind_name());
+    if (!g->is_map())
+      fail(*g, "sweep.grid", std::string("expected a map of dotted key -> list of values, got ") + g->kind_name());
     for (const auto& [k, vals] : g->as_map()) {
       if (!vals.is_list() || vals.as_list().empty())
         fail(vals, "sweep.grid." + k, "expected a non-empty list of values to sweep over");
@@ -92,8 +96,9 @@ SweepSpec parse_sweep(const Value* s) {
     if (!sd->is_list() || sd->as_list().empty()) fail(*sd, "sweep.seeds", "expected a non-empty list of integers");
     for (const auto& e : sd->as_list()) {
       if (e.kind() != Value::Kind::Int)
-        fail(e, "sweep.seeds", std::string("expected an integer seed, got ") +
-                                   (e.kind() == Value::Kind::String ? "\"" + e.as_string() + "\"" : e.display()));
+        fail(e, "sweep.seeds",
+             std::string("expected an integer seed, got ") +
+                 (e.kind() == Value::Kind::String ? "\"" + e.as_string() + "\"" : e.display()));
       out.seeds.push_back(e);
     }
   }
@@ -168,8 +173,10 @@ ExperimentPlan plan_experiment_text(const std::string& text, const std::string& 
   plan.source_text = text;
   plan.overrides = overrides;
   Value doc = parse_yaml(text, source_name);
-  if (doc.is_null()) throw ConfigError(source_name + ": the experiment file is empty (expected name:, algorithm:, ...)");
-  if (!doc.is_map()) throw ConfigError(doc.mark.str() + ": expected a map at the top of the experiment, got a " + doc.kind_name());
+  if (doc.is_null())
+    throw ConfigError(source_name + ": the experiment file is empty (expected name:, algorithm:, ...)");
+  if (!doc.is_map())
+    throw ConfigError(doc.mark.str() + ": expected a map at the top of the experiment, got a " + doc.kind_name());
   for (const auto& o : overrides) {
     const auto eq = o.find('=');
     Value v = parse_override(o);
@@ -182,7 +189,8 @@ ExperimentPlan plan_experiment_text(const std::string& text, const std::string& 
                         ": model experiments (model/dataset/train/eval sections) are not implemented yet; they "
                         "arrive with the numerics core. This build runs algorithm experiments only.");
   const Value* name = doc.find("name");
-  if (!name) throw ConfigError(doc.mark.str() + ": name: missing: every experiment needs a name (it names the results folder)");
+  if (!name)
+    throw ConfigError(doc.mark.str() + ": name: missing: every experiment needs a name (it names the results folder)");
   static const std::regex name_re("[A-Za-z0-9][A-Za-z0-9_.-]*");
   if (name->kind() != Value::Kind::String || !std::regex_match(name->as_string(), name_re))
     fail(*name, "name", "expected a name of letters, digits, '_', '-', '.', got " + name->display());
@@ -200,7 +208,9 @@ ExperimentPlan plan_experiment_text(const std::string& text, const std::string& 
   for (const auto& [k, vals] : sweep.grid) grow(static_cast<std::int64_t>(vals.as_list().size()));
   grow(std::max<std::int64_t>(1, static_cast<std::int64_t>(sweep.seeds.size())));
   if (count > sweep.max_runs)
-    throw ConfigError((sweep.node.find("max_runs") ? sweep.node.find("max_runs")->mark : sweep.node.mark).str() + ": sweep: expands to " + (count >= kSaturate ? "over " + std::to_string(kSaturate) : std::to_string(count)) +
+    throw ConfigError((sweep.node.find("max_runs") ? sweep.node.find("max_runs")->mark : sweep.node.mark).str() +
+                      ": sweep: expands to " +
+                      (count >= kSaturate ? "over " + std::to_string(kSaturate) : std::to_string(count)) +
                       " runs, more than sweep.max_runs = " + std::to_string(sweep.max_runs) +
                       "; narrow the sweep or raise max_runs (at most " + std::to_string(kSweepHardLimit) + ")");
 
@@ -253,8 +263,7 @@ ExperimentPlan plan_experiment_text(const std::string& text, const std::string& 
           run.swept.set(k, v ? *v : Value());
         }
         if (!seen_ids.insert(run.id).second) {
-          plan.warnings.push_back("sweep produces the same config twice (run " + run.short_id() +
-                                  "); it runs once");
+          plan.warnings.push_back("sweep produces the same config twice (run " + run.short_id() + "); it runs once");
           continue;
         }
         run.index = plan.runs.size();

@@ -66,7 +66,9 @@ hid_t string_type() {
 void attr_string(const Ctx& c, hid_t obj, const char* name, const std::string& value) {
   Handle type(string_type(), H5Tclose);
   Handle space(H5Screate(H5S_SCALAR), H5Sclose);
-  Handle a(c.check_id(H5Acreate2(obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT), std::string("create attribute ") + name), H5Aclose);
+  Handle a(
+      c.check_id(H5Acreate2(obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT), std::string("create attribute ") + name),
+      H5Aclose);
   const char* p = value.c_str();
   c.check(H5Awrite(a, type, &p), std::string("write attribute ") + name);
 }
@@ -75,7 +77,9 @@ template <class T>
 void attr_number(const Ctx& c, hid_t obj, const char* name, T value) {
   const hid_t mem = std::is_same_v<T, double> ? H5T_NATIVE_DOUBLE : H5T_NATIVE_INT64;
   Handle space(H5Screate(H5S_SCALAR), H5Sclose);
-  Handle a(c.check_id(H5Acreate2(obj, name, mem, space, H5P_DEFAULT, H5P_DEFAULT), std::string("create attribute ") + name), H5Aclose);
+  Handle a(
+      c.check_id(H5Acreate2(obj, name, mem, space, H5P_DEFAULT, H5P_DEFAULT), std::string("create attribute ") + name),
+      H5Aclose);
   c.check(H5Awrite(a, mem, &value), std::string("write attribute ") + name);
 }
 
@@ -95,7 +99,8 @@ T read_attr_number(const Ctx& c, hid_t obj, const char* name) {
   if (H5Aexists(obj, name) <= 0) throw IoError(c.file + ": missing attribute '" + name + "'");
   Handle a(c.check_id(H5Aopen(obj, name, H5P_DEFAULT), std::string("open attribute ") + name), H5Aclose);
   T v{};
-  c.check(H5Aread(a, std::is_same_v<T, double> ? H5T_NATIVE_DOUBLE : H5T_NATIVE_INT64, &v), std::string("read attribute ") + name);
+  c.check(H5Aread(a, std::is_same_v<T, double> ? H5T_NATIVE_DOUBLE : H5T_NATIVE_INT64, &v),
+          std::string("read attribute ") + name);
   return v;
 }
 
@@ -112,7 +117,9 @@ void dataset_1d(const Ctx& c, hid_t parent, const std::string& name, const std::
   const hid_t file_type = std::is_same_v<T, double> ? H5T_IEEE_F64LE : H5T_STD_I64LE;
   hsize_t dims[1] = {v.size()};
   Handle space(H5Screate_simple(1, dims, nullptr), H5Sclose);
-  Handle d(c.check_id(H5Dcreate2(parent, name.c_str(), file_type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create dataset " + name), H5Dclose);
+  Handle d(c.check_id(H5Dcreate2(parent, name.c_str(), file_type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                      "create dataset " + name),
+           H5Dclose);
   if (!v.empty()) c.check(H5Dwrite(d, mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()), "write dataset " + name);
 }
 
@@ -122,7 +129,9 @@ void dataset_strings(const Ctx& c, hid_t parent, const std::string& name, const 
   hsize_t dims[1] = {v.size()};
   Handle type(string_type(), H5Tclose);
   Handle space(H5Screate_simple(1, dims, nullptr), H5Sclose);
-  Handle d(c.check_id(H5Dcreate2(parent, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create dataset " + name), H5Dclose);
+  Handle d(c.check_id(H5Dcreate2(parent, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                      "create dataset " + name),
+           H5Dclose);
   if (!v.empty()) c.check(H5Dwrite(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()), "write dataset " + name);
 }
 
@@ -133,7 +142,10 @@ std::vector<T> read_1d(const Ctx& c, hid_t parent, const std::string& name) {
   const hssize_t n = H5Sget_simple_extent_npoints(space);
   if (n < 0) throw IoError(c.file + ": bad dataspace for " + name);
   std::vector<T> v(static_cast<std::size_t>(n));
-  if (n > 0) c.check(H5Dread(d, std::is_same_v<T, double> ? H5T_NATIVE_DOUBLE : H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()), "read dataset " + name);
+  if (n > 0)
+    c.check(H5Dread(d, std::is_same_v<T, double> ? H5T_NATIVE_DOUBLE : H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT,
+                    v.data()),
+            "read dataset " + name);
   return v;
 }
 
@@ -165,7 +177,9 @@ std::string safe_name(const std::string& n) {
   return s == "." || s.empty() ? "_" + s : s;
 }
 
-std::string tmp_path_for(const std::string& path) { return path + ".tmp." + std::to_string(getpid()); }
+std::string tmp_path_for(const std::string& path) {
+  return path + ".tmp." + std::to_string(getpid());
+}
 
 void publish(const std::string& tmp, const std::string& path, const char* crash_name) {
   crash_point(crash_name);
@@ -193,18 +207,26 @@ void write_finals(const Ctx& c, hid_t f, const std::vector<std::pair<std::string
   Handle g(make_group(c, f, "final"), H5Gclose);
   for (const auto& [name, v] : finals) {
     Handle space(H5Screate(H5S_SCALAR), H5Sclose);
-    Handle d(c.check_id(H5Dcreate2(g, safe_name(name).c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create final " + name), H5Dclose);
+    Handle d(
+        c.check_id(H5Dcreate2(g, safe_name(name).c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                   "create final " + name),
+        H5Dclose);
     c.check(H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, &v), "write final " + name);
   }
 }
 
-void write_arrays(const Ctx& c, hid_t f, const char* group, const std::vector<std::pair<std::string, ArrayData>>& arrays) {
+void write_arrays(const Ctx& c, hid_t f, const char* group,
+                  const std::vector<std::pair<std::string, ArrayData>>& arrays) {
   Handle g(make_group(c, f, group), H5Gclose);
   for (const auto& [name, a] : arrays) {
     hsize_t dims[2] = {static_cast<hsize_t>(a.rows), static_cast<hsize_t>(a.cols)};
     Handle space(H5Screate_simple(2, dims, nullptr), H5Sclose);
-    Handle d(c.check_id(H5Dcreate2(g, safe_name(name).c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create array " + name), H5Dclose);
-    if (!a.data.empty()) c.check(H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, a.data.data()), "write array " + name);
+    Handle d(
+        c.check_id(H5Dcreate2(g, safe_name(name).c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                   "create array " + name),
+        H5Dclose);
+    if (!a.data.empty())
+      c.check(H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, a.data.data()), "write array " + name);
   }
 }
 
@@ -249,7 +271,8 @@ std::vector<std::pair<std::string, ArrayData>> read_arrays(const Ctx& c, hid_t f
     a.rows = static_cast<std::int64_t>(dims[0]);
     a.cols = static_cast<std::int64_t>(dims[1]);
     a.data.resize(dims[0] * dims[1]);
-    if (!a.data.empty()) c.check(H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, a.data.data()), "read array " + name);
+    if (!a.data.empty())
+      c.check(H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, a.data.data()), "read array " + name);
     out.emplace_back(name, std::move(a));
   }
   return out;

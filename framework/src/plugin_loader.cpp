@@ -74,7 +74,8 @@ void load_plugin_library(Registry& registry, const std::string& path) {
   }
   using Entry = const genlab_plugin_descriptor* (*)();
   auto entry = reinterpret_cast<Entry>(dlsym(handle, "genlab_plugin_entry"));
-  if (!entry) throw PluginError(path + ": not a genlab plugin (no genlab_plugin_entry symbol; declare it with GENLAB_PLUGIN)");
+  if (!entry)
+    throw PluginError(path + ": not a genlab plugin (no genlab_plugin_entry symbol; declare it with GENLAB_PLUGIN)");
   const genlab_plugin_descriptor* d = entry();
   if (!d) throw PluginError(path + ": genlab_plugin_entry returned null");
   // The first two fields are stable across ABI versions; read them before anything else.
@@ -86,13 +87,15 @@ void load_plugin_library(Registry& registry, const std::string& path) {
     mismatch << " descriptor size " << d->struct_size << " vs " << sizeof(genlab_plugin_descriptor) << ";";
   if (d->cxx11_abi != static_cast<std::uint32_t>(_GLIBCXX_USE_CXX11_ABI))
     mismatch << " _GLIBCXX_USE_CXX11_ABI " << d->cxx11_abi << " vs " << _GLIBCXX_USE_CXX11_ABI << ";";
-  if (d->sizeof_value != sizeof(Value)) mismatch << " sizeof(Value) " << d->sizeof_value << " vs " << sizeof(Value) << ";";
+  if (d->sizeof_value != sizeof(Value))
+    mismatch << " sizeof(Value) " << d->sizeof_value << " vs " << sizeof(Value) << ";";
   if (d->sizeof_component != sizeof(ComponentInfo))
     mismatch << " sizeof(ComponentInfo) " << d->sizeof_component << " vs " << sizeof(ComponentInfo) << ";";
   if (!mismatch.str().empty()) {
     std::string m = mismatch.str();
     m.pop_back();
-    throw PluginError(path + ": build fingerprint mismatch (plugin vs host):" + m + "; rebuild the plugin with the same compiler settings");
+    throw PluginError(path + ": build fingerprint mismatch (plugin vs host):" + m +
+                      "; rebuild the plugin with the same compiler settings");
   }
   const std::string name = d->name ? d->name : "";
   for (const auto& p : registry.plugins)

@@ -26,7 +26,9 @@ std::string host_name() {
 
 namespace {
 
-bool process_alive(long pid) { return pid > 0 && (kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM); }
+bool process_alive(long pid) {
+  return pid > 0 && (kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM);
+}
 
 void make_dirs(const std::string& d) {
   std::error_code ec;
@@ -46,7 +48,9 @@ std::string ResultStore::checkpoint_path(const std::string& id) const {
   return dir_ + "/checkpoints/" + id.substr(0, 16) + ".h5";
 }
 
-std::string ResultStore::run_path(const std::string& id) const { return dir_ + "/runs/" + id.substr(0, 16) + ".h5"; }
+std::string ResultStore::run_path(const std::string& id) const {
+  return dir_ + "/runs/" + id.substr(0, 16) + ".h5";
+}
 
 std::optional<std::string> ResultStore::finished_status(const std::string& id, std::string* warning) const {
   const std::string p = run_path(id);
@@ -65,7 +69,9 @@ std::optional<std::string> ResultStore::finished_status(const std::string& id, s
   }
 }
 
-void ResultStore::write_run_file(const RunRecord& r) const { h5::write_run(run_path(r.id), r); }
+void ResultStore::write_run_file(const RunRecord& r) const {
+  h5::write_run(run_path(r.id), r);
+}
 
 bool ResultStore::claim(const std::string& id, std::string* holder) {
   const std::string p = dir_ + "/claims/" + id.substr(0, 16) + ".claim";
@@ -94,7 +100,9 @@ bool ResultStore::claim(const std::string& id, std::string* holder) {
   return false;
 }
 
-void ResultStore::release(const std::string& id) { ::unlink((dir_ + "/claims/" + id.substr(0, 16) + ".claim").c_str()); }
+void ResultStore::release(const std::string& id) {
+  ::unlink((dir_ + "/claims/" + id.substr(0, 16) + ".claim").c_str());
+}
 
 void ResultStore::remove_stale_temporaries() {
   std::error_code ec;
@@ -123,7 +131,7 @@ std::vector<RunRecord> ResultStore::scan_runs(std::vector<std::string>* problems
   for (const auto& e : fs::directory_iterator(dir_ + "/runs", ec)) {
     const std::string p = e.path().string();
     if (e.path().extension() != ".h5") continue;
-    struct stat st{};
+    struct stat st {};
     if (::stat(p.c_str(), &st) != 0) continue;
     const long long mtime = static_cast<long long>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec;
     auto it = cache_.find(p);

@@ -33,8 +33,7 @@ Value swept_of(const RunRecord& r) {
 
 std::vector<RunRecord> read_results(const std::string& dir, std::vector<std::string>* problems) {
   std::error_code ec;
-  if (!fs::is_directory(dir + "/runs", ec))
-    throw IoError(dir + ": not a genlab results directory (no runs/ folder)");
+  if (!fs::is_directory(dir + "/runs", ec)) throw IoError(dir + ": not a genlab results directory (no runs/ folder)");
   ResultStore store(dir);
   return store.scan_runs(problems);
 }
@@ -102,10 +101,12 @@ void print_run_details(const std::string& dir, const std::string& id_prefix, std
   std::error_code ec;
   for (const auto& e : fs::directory_iterator(dir + "/runs", ec)) {
     const std::string stem = e.path().stem().string();
-    if (e.path().extension() == ".h5" && stem.rfind(id_prefix.substr(0, 16), 0) == 0) matches.push_back(e.path().string());
+    if (e.path().extension() == ".h5" && stem.rfind(id_prefix.substr(0, 16), 0) == 0)
+      matches.push_back(e.path().string());
   }
   if (matches.empty()) throw Error(dir + ": no run with id starting '" + id_prefix + "'");
-  if (matches.size() > 1) throw Error(dir + ": run id prefix '" + id_prefix + "' is ambiguous (" + std::to_string(matches.size()) + " runs)");
+  if (matches.size() > 1)
+    throw Error(dir + ": run id prefix '" + id_prefix + "' is ambiguous (" + std::to_string(matches.size()) + " runs)");
   const RunRecord r = h5::read_run(matches[0], true);
   out << "run " << r.id << "\n  file: " << matches[0] << "\n  status: " << r.status << "\n";
   if (!r.error.empty()) out << "  error: " << r.error << "\n";
@@ -122,7 +123,8 @@ void print_run_details(const std::string& dir, const std::string& id_prefix, std
   out << "metric series:\n";
   for (const auto& [k, s] : r.metrics)
     out << "  " << k << ": " << s.value.size() << " points"
-        << (s.value.empty() ? "" : ", last " + number(s.value.back()) + " at step " + std::to_string(s.step.back())) << "\n";
+        << (s.value.empty() ? "" : ", last " + number(s.value.back()) + " at step " + std::to_string(s.step.back()))
+        << "\n";
   if (!r.arrays.empty()) out << "arrays:\n";
   for (const auto& [k, a] : r.arrays) out << "  " << k << ": " << a.rows << " x " << a.cols << "\n";
   if (!r.log.empty()) out << "log:\n" << r.log;

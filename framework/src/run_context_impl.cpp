@@ -12,7 +12,10 @@
 namespace genlab {
 
 RunContextImpl::RunContextImpl(const RunSpec& spec, const std::atomic<bool>& stop, std::string checkpoint_path)
-    : spec_(spec), stop_(stop), checkpoint_path_(std::move(checkpoint_path)), start_(std::chrono::steady_clock::now()) {}
+    : spec_(spec),
+      stop_(stop),
+      checkpoint_path_(std::move(checkpoint_path)),
+      start_(std::chrono::steady_clock::now()) {}
 
 double RunContextImpl::elapsed() const {
   return time_offset_ + std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
@@ -70,7 +73,8 @@ std::optional<Checkpoint> RunContextImpl::restore_checkpoint() {
   time_offset_ = 0;
   for (std::size_t i = 0; i < metrics_.size(); ++i) {
     metric_slot_[metrics_[i].first] = i;
-    if (!metrics_[i].second.wall_time.empty()) time_offset_ = std::max(time_offset_, metrics_[i].second.wall_time.back());
+    if (!metrics_[i].second.wall_time.empty())
+      time_offset_ = std::max(time_offset_, metrics_[i].second.wall_time.back());
   }
   start_ = std::chrono::steady_clock::now();
   finals_ = std::move(rec.finals);

@@ -19,17 +19,17 @@ struct ArrayData {
 };
 
 struct RunRecord {
-  std::string id;                  ///< 64 hex digits
-  std::int64_t index = 0;          ///< position in the sweep
-  std::string status;              ///< "ok" | "failed" | "interrupted"
-  std::string error;               ///< message chain when not ok
+  std::string id;          ///< 64 hex digits
+  std::int64_t index = 0;  ///< position in the sweep
+  std::string status;      ///< "ok" | "failed" | "interrupted"
+  std::string error;       ///< message chain when not ok
   std::string experiment;
   std::string component, plugin, plugin_version;
   std::int64_t seed = 0;
   double start_time = 0, end_time = 0;  ///< Unix seconds
   std::string config_yaml, config_json, swept_json;
   std::string host;
-  std::string log;                 ///< notes the run made, one per line
+  std::string log;  ///< notes the run made, one per line
   std::vector<std::pair<std::string, Series>> metrics;
   std::vector<std::pair<std::string, double>> finals;
   std::vector<std::pair<std::string, ArrayData>> arrays;

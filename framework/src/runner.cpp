@@ -80,12 +80,17 @@ class Session {
     active_.erase(std::remove(active_.begin(), active_.end(), ctx), active_.end());
     ++done_;
     durations_ += rec.end_time - rec.start_time;
-    if (rec.status == "ok") ++summary.ok;
-    else if (rec.status == "interrupted") ++summary.interrupted;
-    else ++summary.failed;
+    if (rec.status == "ok")
+      ++summary.ok;
+    else if (rec.status == "interrupted")
+      ++summary.interrupted;
+    else
+      ++summary.failed;
     char head[64];
     std::snprintf(head, sizeof head, "[%*zu/%zu] %-6s %s %6.2fs", width(), done_, todo_,
-                  rec.status == "ok" ? "ok" : rec.status == "failed" ? "FAILED" : rec.status.c_str(),
+                  rec.status == "ok"       ? "ok"
+                  : rec.status == "failed" ? "FAILED"
+                                           : rec.status.c_str(),
                   rec.id.substr(0, 16).c_str(), rec.end_time - rec.start_time);
     std::string line = std::string(head) + "  " + swept_text(ctx->spec());
     if (rec.status != "ok") line += (line.back() == ' ' ? "" : "  ") + std::string("error: ") + rec.error;
@@ -274,7 +279,8 @@ RunSummary run_plan(const ExperimentPlan& plan, const Registry& registry, const 
   {
     std::ostringstream os;
     os << "experiment " << plan.name << ": " << plan.runs.size() << " runs";
-    if (opt.shard_count > 1) os << ", shard " << opt.shard_index << "/" << opt.shard_count << " has " << summary.selected;
+    if (opt.shard_count > 1)
+      os << ", shard " << opt.shard_index << "/" << opt.shard_count << " has " << summary.selected;
     if (summary.skipped) os << ", " << summary.skipped << " already finished";
     os << ", " << todo.size() << " to run with " << jobs << (jobs == 1 ? " job" : " jobs") << " -> " << store.dir();
     session.message(os.str());

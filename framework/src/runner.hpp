@@ -10,10 +10,10 @@
 namespace genlab {
 
 struct RunOptions {
-  int jobs = 0;                   ///< concurrent runs; 0 = all cores
+  int jobs = 0;  ///< concurrent runs; 0 = all cores
   std::string out_root = "results";
   int shard_index = 0, shard_count = 1;
-  bool live = false;              ///< redraw a progress line (terminal); else plain lines
+  bool live = false;  ///< redraw a progress line (terminal); else plain lines
   std::string git_commit;
 };
 

@@ -11,13 +11,20 @@ namespace genlab {
 
 const char* param_type_name(ParamType t) {
   switch (t) {
-    case ParamType::Int: return "int";
-    case ParamType::Float: return "float";
-    case ParamType::Bool: return "bool";
-    case ParamType::String: return "string";
-    case ParamType::Choice: return "choice";
-    case ParamType::IntList: return "list of int";
-    case ParamType::FloatList: return "list of float";
+    case ParamType::Int:
+      return "int";
+    case ParamType::Float:
+      return "float";
+    case ParamType::Bool:
+      return "bool";
+    case ParamType::String:
+      return "string";
+    case ParamType::Choice:
+      return "choice";
+    case ParamType::IntList:
+      return "list of int";
+    case ParamType::FloatList:
+      return "list of float";
   }
   return "?";
 }
@@ -43,7 +50,9 @@ std::string range_text(const Range& r) {
          (r.max ? number_text(*r.max) : std::string("inf")) + "]";
 }
 
-bool in_range(double x, const Range& r) { return (!r.min || x >= *r.min) && (!r.max || x <= *r.max); }
+bool in_range(double x, const Range& r) {
+  return (!r.min || x >= *r.min) && (!r.max || x <= *r.max);
+}
 
 std::size_t edit_distance(const std::string& a, const std::string& b) {
   std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
@@ -74,8 +83,8 @@ Value coerce_number(const Value& v, bool want_int, const Range& r, const std::st
   if (want_int) {
     if (v.kind() == Value::Kind::Int) {
       out = v;
-    } else if (v.kind() == Value::Kind::Float && std::isfinite(v.as_float()) && v.as_float() == std::floor(v.as_float()) &&
-               std::fabs(v.as_float()) < 9.0e15) {
+    } else if (v.kind() == Value::Kind::Float && std::isfinite(v.as_float()) &&
+               v.as_float() == std::floor(v.as_float()) && std::fabs(v.as_float()) < 9.0e15) {
       out = Value(static_cast<std::int64_t>(v.as_float()));  // 1e6 written for an int is fine
     } else {
       fail(v, path, "expected " + expected + ", got " + got_text(v));
@@ -94,8 +103,10 @@ Value coerce_number(const Value& v, bool want_int, const Range& r, const std::st
 Value coerce(const ParamSpec& p, const Value& v, const std::string& path) {
   const std::string expected = p.type_text();
   switch (p.type) {
-    case ParamType::Int: return coerce_number(v, true, p.range, path, expected);
-    case ParamType::Float: return coerce_number(v, false, p.range, path, expected);
+    case ParamType::Int:
+      return coerce_number(v, true, p.range, path, expected);
+    case ParamType::Float:
+      return coerce_number(v, false, p.range, path, expected);
     case ParamType::Bool:
       if (v.kind() != Value::Kind::Bool) fail(v, path, "expected bool (true/false), got " + got_text(v));
       return v;
@@ -136,16 +147,21 @@ Value coerce(const ParamSpec& p, const Value& v, const std::string& path) {
 
 std::string ParamSpec::type_text() const {
   switch (type) {
-    case ParamType::Int: return "int" + range_text(range);
-    case ParamType::Float: return "float" + range_text(range);
+    case ParamType::Int:
+      return "int" + range_text(range);
+    case ParamType::Float:
+      return "float" + range_text(range);
     case ParamType::Choice: {
       std::string s = "one of {";
       for (std::size_t i = 0; i < choices.size(); ++i) s += (i ? ", " : "") + choices[i];
       return s + "}";
     }
-    case ParamType::IntList: return "list of int" + range_text(range);
-    case ParamType::FloatList: return "list of float" + range_text(range);
-    default: return param_type_name(type);
+    case ParamType::IntList:
+      return "list of int" + range_text(range);
+    case ParamType::FloatList:
+      return "list of float" + range_text(range);
+    default:
+      return param_type_name(type);
   }
 }
 
@@ -198,8 +214,7 @@ Schema& Schema::choice(std::string name, std::optional<std::string> def, std::ve
   return add(std::move(p));
 }
 
-Schema& Schema::int_list(std::string name, std::optional<std::vector<std::int64_t>> def, Range r,
-                         std::string doc) {
+Schema& Schema::int_list(std::string name, std::optional<std::vector<std::int64_t>> def, Range r, std::string doc) {
   ParamSpec p{std::move(name), ParamType::IntList, {}, r, {}, std::move(doc)};
   if (def) {
     Value l = Value::list();
@@ -233,7 +248,8 @@ Value Schema::resolve(const Value& given, const std::string& where, const std::v
     if (find(k) || std::find(ignore.begin(), ignore.end(), k) != ignore.end()) continue;
     std::string msg = "unknown parameter '" + k + "'";
     const std::string guess = did_you_mean(k, names);
-    if (!guess.empty()) msg += "; did you mean '" + guess + "'?";
+    if (!guess.empty())
+      msg += "; did you mean '" + guess + "'?";
     else if (!names.empty()) {
       msg += " (parameters:";
       for (const auto& n : names) msg += " " + n;
@@ -263,8 +279,7 @@ Value Schema::resolve(const Value& given, const std::string& where, const std::v
 const Value& Params::at(const std::string& key, Value::Kind want) const {
   const Value* v = v_.find(key);
   if (!v) throw Error("component " + component_ + " read parameter '" + key + "', which its schema does not declare");
-  if (v->kind() != want)
-  {
+  if (v->kind() != want) {
     static const char* names[] = {"null", "bool", "int", "float", "string", "list", "map"};
     throw Error("component " + component_ + " read parameter '" + key + "' as " + names[static_cast<int>(want)] +
                 ", but it is " + v->kind_name());
@@ -272,9 +287,15 @@ const Value& Params::at(const std::string& key, Value::Kind want) const {
   return *v;
 }
 
-std::int64_t Params::get_int(const std::string& key) const { return at(key, Value::Kind::Int).as_int(); }
-double Params::get_float(const std::string& key) const { return at(key, Value::Kind::Float).as_float(); }
-bool Params::get_bool(const std::string& key) const { return at(key, Value::Kind::Bool).as_bool(); }
+std::int64_t Params::get_int(const std::string& key) const {
+  return at(key, Value::Kind::Int).as_int();
+}
+double Params::get_float(const std::string& key) const {
+  return at(key, Value::Kind::Float).as_float();
+}
+bool Params::get_bool(const std::string& key) const {
+  return at(key, Value::Kind::Bool).as_bool();
+}
 const std::string& Params::get_string(const std::string& key) const {
   return at(key, Value::Kind::String).as_string();
 }

@@ -100,11 +100,21 @@ std::string json_string(const std::string& s) {
   std::string out = "\"";
   for (unsigned char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
       default:
         if (c < 0x20) {
           char buf[8];
@@ -134,15 +144,23 @@ std::string float_text(double d) {
 
 void write_json(const Value& v, std::string& out, bool sorted) {
   switch (v.kind()) {
-    case Value::Kind::Null: out += "null"; break;
-    case Value::Kind::Bool: out += v.as_bool() ? "true" : "false"; break;
-    case Value::Kind::Int: out += std::to_string(v.as_int()); break;
+    case Value::Kind::Null:
+      out += "null";
+      break;
+    case Value::Kind::Bool:
+      out += v.as_bool() ? "true" : "false";
+      break;
+    case Value::Kind::Int:
+      out += std::to_string(v.as_int());
+      break;
     case Value::Kind::Float: {
       const double d = v.as_float();
       out += std::isfinite(d) ? float_text(d) : json_string(float_text(d));
       break;
     }
-    case Value::Kind::String: out += json_string(v.as_string()); break;
+    case Value::Kind::String:
+      out += json_string(v.as_string());
+      break;
     case Value::Kind::List: {
       out += '[';
       bool first = true;
@@ -188,12 +206,18 @@ bool needs_quotes(const std::string& s) {
 
 std::string yaml_scalar(const Value& v) {
   switch (v.kind()) {
-    case Value::Kind::Null: return "null";
-    case Value::Kind::Bool: return v.as_bool() ? "true" : "false";
-    case Value::Kind::Int: return std::to_string(v.as_int());
-    case Value::Kind::Float: return float_text(v.as_float());
-    case Value::Kind::String: return needs_quotes(v.as_string()) ? json_string(v.as_string()) : v.as_string();
-    default: break;
+    case Value::Kind::Null:
+      return "null";
+    case Value::Kind::Bool:
+      return v.as_bool() ? "true" : "false";
+    case Value::Kind::Int:
+      return std::to_string(v.as_int());
+    case Value::Kind::Float:
+      return float_text(v.as_float());
+    case Value::Kind::String:
+      return needs_quotes(v.as_string()) ? json_string(v.as_string()) : v.as_string();
+    default:
+      break;
   }
   return "";
 }

@@ -52,8 +52,11 @@ Value convert(const YAML::Node& node, const std::shared_ptr<const std::string>& 
   Value out;
   switch (node.Type()) {
     case YAML::NodeType::Null:
-    case YAML::NodeType::Undefined: break;
-    case YAML::NodeType::Scalar: out = typed_scalar(node.Scalar(), node.Tag() == "!", mark); break;
+    case YAML::NodeType::Undefined:
+      break;
+    case YAML::NodeType::Scalar:
+      out = typed_scalar(node.Scalar(), node.Tag() == "!", mark);
+      break;
     case YAML::NodeType::Sequence:
       out = Value::list();
       for (const auto& e : node) out.as_list().push_back(convert(e, file));

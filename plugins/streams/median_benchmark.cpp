@@ -30,8 +30,10 @@ MedianBenchmark::MedianBenchmark(const Params& p)
       value_type_(p.get_string("value_type")) {}
 
 void MedianBenchmark::run(RunContext& ctx) {
-  if (value_type_ == "int64") run_typed<std::int64_t>(ctx);
-  else run_typed<double>(ctx);
+  if (value_type_ == "int64")
+    run_typed<std::int64_t>(ctx);
+  else
+    run_typed<double>(ctx);
 }
 
 namespace {
@@ -41,11 +43,16 @@ std::vector<T> make_stream(std::int64_t n, const std::string& distribution, Rng&
   std::vector<T> v(static_cast<std::size_t>(n));
   for (std::int64_t i = 0; i < n; ++i) {
     T x;
-    if (distribution == "sorted") x = static_cast<T>(i);
-    else if (distribution == "reversed") x = static_cast<T>(n - i);
-    else if (distribution == "duplicates") x = static_cast<T>(rng.below(16));
-    else if constexpr (std::is_floating_point_v<T>) x = rng.uniform(-1e6, 1e6);
-    else x = static_cast<T>(rng.below(std::uint64_t{1} << 31));
+    if (distribution == "sorted")
+      x = static_cast<T>(i);
+    else if (distribution == "reversed")
+      x = static_cast<T>(n - i);
+    else if (distribution == "duplicates")
+      x = static_cast<T>(rng.below(16));
+    else if constexpr (std::is_floating_point_v<T>)
+      x = rng.uniform(-1e6, 1e6);
+    else
+      x = static_cast<T>(rng.below(std::uint64_t{1} << 31));
     v[static_cast<std::size_t>(i)] = x;
   }
   return v;
@@ -110,7 +117,8 @@ void MedianBenchmark::run_typed(RunContext& ctx) {
   ctx.set_final("median", med.median());
   ctx.set_final("sum_of_medians", sum_of_medians);
   ctx.set_final("op_ns", static_cast<double>(timed_ns) / static_cast<double>(n_));
-  ctx.note(std::string(exhaustive ? "verified at every step" : "verified at sampled checkpoints") + " against the reference");
+  ctx.note(std::string(exhaustive ? "verified at every step" : "verified at sampled checkpoints") +
+           " against the reference");
 }
 
 }  // namespace genlab::streams

@@ -36,7 +36,8 @@ class StreamingMedian {
   double median() const {
     if (lower_.empty()) throw std::logic_error("median of an empty stream");
     if (lower_.size() > upper_.size()) return static_cast<double>(lower_.front());
-    return static_cast<double>((static_cast<long double>(lower_.front()) + static_cast<long double>(upper_.front())) / 2);
+    return static_cast<double>((static_cast<long double>(lower_.front()) + static_cast<long double>(upper_.front())) /
+                               2);
   }
 
   std::size_t size() const { return lower_.size() + upper_.size(); }

@@ -11,8 +11,8 @@
 
 namespace genlab::testing {
 
-pid_t spawn(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
-            const std::string& cwd, const std::string& log_path) {
+pid_t spawn(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env, const std::string& cwd,
+            const std::string& log_path) {
   const pid_t pid = fork();
   if (pid < 0) throw std::runtime_error("fork failed");
   if (pid == 0) {

@@ -14,8 +14,8 @@ struct ProcessResult {
 };
 
 /// Starts argv[0] with extra environment variables, in `cwd`, output to `log_path`. Returns the pid.
-pid_t spawn(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
-            const std::string& cwd, const std::string& log_path);
+pid_t spawn(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env, const std::string& cwd,
+            const std::string& log_path);
 /// Waits for pid; returns exit status or 128 + signal.
 int wait_for(pid_t pid);
 /// spawn + wait + read the output.

@@ -1,9 +1,9 @@
 // End-to-end tests of the `genlab` executable with real plugin libraries: determinism across --jobs,
 // real overlap, failure isolation, kill -9 and crash points followed by resume, Ctrl-C, shards, and
 // results read back with h5py.
-#include <catch2/catch.hpp>
 #include <signal.h>
 #include <unistd.h>
+#include <catch2/catch.hpp>
 
 #include <chrono>
 #include <filesystem>
@@ -266,7 +266,8 @@ TEST_CASE("a run killed after a checkpoint resumes from it and ends as if never 
   const ProcessResult clean = box.genlab({"run", exp, "--jobs", "1", "--out", "clean"});
   REQUIRE(clean.exit_code == 0);
   // The third checkpoint write is run 0's, after step 6 of 10.
-  const ProcessResult crashed = box.genlab({"run", exp, "--jobs", "1"}, {{"GENLAB_CRASH_AT", "checkpoint.after_write:3"}});
+  const ProcessResult crashed =
+      box.genlab({"run", exp, "--jobs", "1"}, {{"GENLAB_CRASH_AT", "checkpoint.after_write:3"}});
   REQUIRE(crashed.exit_code == 86);
   CHECK(run_files(box.results("ck")).empty());
   CHECK(fs::exists(box.results("ck") / "checkpoints"));
@@ -348,7 +349,8 @@ TEST_CASE("genlab plugins lists components and names every broken library", "[e2
   CHECK_THAT(r.output, Catch::Contains("streams 0.1.0") && Catch::Contains("streaming_median  [algorithm]") &&
                            Catch::Contains("probe  [algorithm]") && Catch::Contains("unique_component"));
   std::size_t skipped = 0;
-  for (std::size_t pos = 0; (pos = r.output.find("genlab: plugin skipped: ", pos)) != std::string::npos; ++pos) ++skipped;
+  for (std::size_t pos = 0; (pos = r.output.find("genlab: plugin skipped: ", pos)) != std::string::npos; ++pos)
+    ++skipped;
   CHECK(skipped == 6);
   const ProcessResult d = box.genlab({"plugins", "--describe", "streaming_median"});
   CHECK(d.exit_code == 0);

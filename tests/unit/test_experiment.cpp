@@ -100,11 +100,13 @@ TEST_CASE("run ids hash the resolved config: defaults and key order do not matte
   CHECK(a.runs[0].id != c.runs[0].id);
   CHECK(a.runs[0].id.size() == 64);
   // The id is stable across releases: changing it invalidates every user's finished runs.
-  CHECK(a.runs[0].config.canonical_json() ==
-        R"({"algorithm":{"checks":32,"distribution":"random","exhaustive_below":10000,"n":10,"name":"streaming_median","value_type":"int64"},"seed":0})");
+  CHECK(
+      a.runs[0].config.canonical_json() ==
+      R"({"algorithm":{"checks":32,"distribution":"random","exhaustive_below":10000,"n":10,"name":"streaming_median","value_type":"int64"},"seed":0})");
 }
 
-TEST_CASE("overrides with --set reach any key, including sweep settings, and errors name the override", "[experiment]") {
+TEST_CASE("overrides with --set reach any key, including sweep settings, and errors name the override",
+          "[experiment]") {
   const auto p = plan("name: s\nalgorithm: {name: streaming_median}\n", {"algorithm.n=123", "sweep.seeds=[4, 5]"});
   REQUIRE(p.runs.size() == 2);
   CHECK(p.runs[0].config.find_path("algorithm.n")->as_int() == 123);

@@ -32,7 +32,8 @@ TEST_CASE("broken plugins are reported one line each and skipped; the rest load"
                              std::to_string(kAbiVersion) + ": rebuild the plugin"));
   CHECK_THAT(problem_for(reg, "genlab_bad_fingerprint.so"),
              Catch::Contains("build fingerprint mismatch") && Catch::Contains("sizeof(Value)"));
-  CHECK_THAT(problem_for(reg, "genlab_no_entry.so"), Catch::Contains("not a genlab plugin (no genlab_plugin_entry symbol"));
+  CHECK_THAT(problem_for(reg, "genlab_no_entry.so"),
+             Catch::Contains("not a genlab plugin (no genlab_plugin_entry symbol"));
   CHECK_THAT(problem_for(reg, "genlab_throws.so"),
              Catch::Contains("failed to register its components: deliberate failure in registration"));
   CHECK_THAT(problem_for(reg, "genlab_garbage.so"), Catch::Contains("cannot load"));
@@ -47,7 +48,8 @@ TEST_CASE("loading one library directly throws PluginError naming it", "[plugin]
   const std::string path = std::string(GENLAB_BAD_PLUGIN_DIR) + "/genlab_bad_abi.so";
   CHECK_THROWS_AS(load_plugin_library(reg, path), PluginError);
   CHECK_THROWS_WITH(load_plugin_library(reg, path), Catch::StartsWith(path + ": "));
-  CHECK_THROWS_WITH(load_plugin_library(reg, "/nonexistent/genlab_x.so"), Catch::StartsWith("/nonexistent/genlab_x.so: cannot load"));
+  CHECK_THROWS_WITH(load_plugin_library(reg, "/nonexistent/genlab_x.so"),
+                    Catch::StartsWith("/nonexistent/genlab_x.so: cannot load"));
 }
 
 TEST_CASE("the same plugin found twice is loaded once", "[plugin]") {

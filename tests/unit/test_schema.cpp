@@ -29,7 +29,8 @@ std::string error_of(const std::string& yaml) {
 }  // namespace
 
 TEST_CASE("resolve fills defaults, coerces numbers, keeps declaration order", "[schema]") {
-  const Value r = demo().resolve(parse_yaml("name: x\nrequired_one: 3\nrate: 1\nn: 1e3\n", "s.yaml"), "algorithm", {"name"});
+  const Value r =
+      demo().resolve(parse_yaml("name: x\nrequired_one: 3\nrate: 1\nn: 1e3\n", "s.yaml"), "algorithm", {"name"});
   CHECK(r.json() == R"({"name":"x","n":1000,"rate":1.0,"flag":false,"mode":"fast","hidden":[500],"required_one":3})");
   const Params p("demo", r);
   CHECK(p.get_int("n") == 1000);
@@ -43,14 +44,17 @@ TEST_CASE("schema errors: type, range, unknown key with suggestion, missing, bad
   CHECK(error_of("required_one: 1\nn: abc\n") == "s.yaml:2:4: algorithm.n: expected int in [1, 1e9], got \"abc\"");
   CHECK(error_of("required_one: 1\nn: 0\n") == "s.yaml:2:4: algorithm.n: expected int in [1, 1e9], got 0");
   CHECK(error_of("required_one: 1\nn: 2.5\n") == "s.yaml:2:4: algorithm.n: expected int in [1, 1e9], got 2.5 (float)");
-  CHECK(error_of("required_one: 1\nrat: 0.1\n") == "s.yaml:2:6: algorithm.rat: unknown parameter 'rat'; did you mean 'rate'?");
+  CHECK(error_of("required_one: 1\nrat: 0.1\n") ==
+        "s.yaml:2:6: algorithm.rat: unknown parameter 'rat'; did you mean 'rate'?");
   CHECK(error_of("n: 5\n") == "s.yaml:1:1: algorithm.required_one: required parameter is missing (int: no default)");
   CHECK(error_of("required_one: 1\nmode: fsat\n") ==
         "s.yaml:2:7: algorithm.mode: expected one of {fast, slow}, got \"fsat\"; did you mean 'fast'?");
   CHECK(error_of("required_one: 1\nhidden: [5, -1]\n") ==
         "s.yaml:2:13: algorithm.hidden[1]: expected int in [1, inf], got -1");
-  CHECK(error_of("required_one: 1\nrate: .nan\n") == "s.yaml:2:7: algorithm.rate: expected a finite float in [0, 1], got .nan");
-  CHECK(error_of("required_one: 1\nflag: 1\n") == "s.yaml:2:7: algorithm.flag: expected bool (true/false), got 1 (int)");
+  CHECK(error_of("required_one: 1\nrate: .nan\n") ==
+        "s.yaml:2:7: algorithm.rate: expected a finite float in [0, 1], got .nan");
+  CHECK(error_of("required_one: 1\nflag: 1\n") ==
+        "s.yaml:2:7: algorithm.flag: expected bool (true/false), got 1 (int)");
 }
 
 TEST_CASE("did_you_mean only suggests close names", "[schema]") {

@@ -61,5 +61,4 @@ class GENLAB_EXPORT Cancelled : public Error {
 
 }  // namespace genlab
 
-#define GENLAB_ASSERT(cond, msg) \
-  ((cond) ? (void)0 : ::genlab::assert_fail(#cond, (msg), __FILE__, __LINE__))
+#define GENLAB_ASSERT(cond, msg) ((cond) ? (void)0 : ::genlab::assert_fail(#cond, (msg), __FILE__, __LINE__))

@@ -43,12 +43,16 @@ struct genlab_plugin_descriptor {
 
 /// Declares the plugin: NAME (an identifier, also the library name genlab_NAME.so), VERSION (a string),
 /// REGISTER (a function void(genlab::Registrar&)).
-#define GENLAB_PLUGIN(NAME, VERSION, REGISTER)                                                      \
-  extern "C" GENLAB_EXPORT const genlab_plugin_descriptor* genlab_plugin_entry() noexcept {         \
-    static constexpr genlab_plugin_descriptor descriptor{                                           \
-        sizeof(genlab_plugin_descriptor), ::genlab::kAbiVersion,                                     \
-        static_cast<std::uint32_t>(_GLIBCXX_USE_CXX11_ABI), sizeof(::genlab::Value),                \
-        sizeof(::genlab::ComponentInfo), GENLAB_DETAIL_COMPILER, GENLAB_DETAIL_STR(NAME), VERSION, \
-        &REGISTER};                                                                                 \
-    return &descriptor;                                                                             \
+#define GENLAB_PLUGIN(NAME, VERSION, REGISTER)                                                               \
+  extern "C" GENLAB_EXPORT const genlab_plugin_descriptor* genlab_plugin_entry() noexcept {                  \
+    static constexpr genlab_plugin_descriptor descriptor{sizeof(genlab_plugin_descriptor),                   \
+                                                         ::genlab::kAbiVersion,                              \
+                                                         static_cast<std::uint32_t>(_GLIBCXX_USE_CXX11_ABI), \
+                                                         sizeof(::genlab::Value),                            \
+                                                         sizeof(::genlab::ComponentInfo),                    \
+                                                         GENLAB_DETAIL_COMPILER,                             \
+                                                         GENLAB_DETAIL_STR(NAME),                            \
+                                                         VERSION,                                            \
+                                                         &REGISTER};                                         \
+    return &descriptor;                                                                                      \
   }

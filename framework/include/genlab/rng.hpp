@@ -69,7 +69,10 @@ class Rng {
       k0 += 0x9E3779B9u;
       k1 += 0xBB67AE85u;
     }
-    buf_[0] = c0; buf_[1] = c1; buf_[2] = c2; buf_[3] = c3;
+    buf_[0] = c0;
+    buf_[1] = c1;
+    buf_[2] = c2;
+    buf_[3] = c3;
     ++counter_;
     pos_ = 0;
   }

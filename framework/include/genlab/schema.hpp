@@ -37,8 +37,7 @@ class GENLAB_EXPORT Schema {
   Schema& real(std::string name, std::optional<double> def, Range r, std::string doc);
   Schema& boolean(std::string name, std::optional<bool> def, std::string doc);
   Schema& string(std::string name, std::optional<std::string> def, std::string doc);
-  Schema& choice(std::string name, std::optional<std::string> def, std::vector<std::string> choices,
-                 std::string doc);
+  Schema& choice(std::string name, std::optional<std::string> def, std::vector<std::string> choices, std::string doc);
   Schema& int_list(std::string name, std::optional<std::vector<std::int64_t>> def, Range r, std::string doc);
   Schema& real_list(std::string name, std::optional<std::vector<double>> def, Range r, std::string doc);
 

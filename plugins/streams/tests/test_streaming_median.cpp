@@ -17,7 +17,8 @@ TEMPLATE_TEST_CASE("two heaps agree with a sorted vector at every step", "[strea
     StreamingMedian<TestType> med;
     SortedVectorMedian<TestType> ref;
     for (int i = 0; i < 2000; ++i) {
-      const auto x = static_cast<TestType>(static_cast<std::int64_t>(rng.below(range)) - static_cast<std::int64_t>(range / 2));
+      const auto x =
+          static_cast<TestType>(static_cast<std::int64_t>(rng.below(range)) - static_cast<std::int64_t>(range / 2));
       med.add(x);
       ref.add(x);
       REQUIRE(med.median() == ref.median());
