@@ -352,6 +352,12 @@ TEST_CASE("genlab plugins lists components and names every broken library", "[e2
   for (std::size_t pos = 0; (pos = r.output.find("genlab: plugin skipped: ", pos)) != std::string::npos; ++pos)
     ++skipped;
   CHECK(skipped == 6);
+  // GENLAB_PLUGIN_PATH is searched too (here without --plugin-path).
+  const ProcessResult env = run({GENLAB_BINARY, "plugins"}, {{"GENLAB_PLUGIN_PATH", GENLAB_TEST_PLUGIN_DIR}}, box.dir.string());
+  CHECK(env.exit_code == 0);
+  CHECK_THAT(env.output, Catch::Contains("testkit 0.0.1") && Catch::Contains("streams 0.1.0"));
+  const ProcessResult plain = run({GENLAB_BINARY, "plugins"}, {}, box.dir.string());
+  CHECK_THAT(plain.output, !Catch::Contains("testkit"));
   const ProcessResult d = box.genlab({"plugins", "--describe", "streaming_median"});
   CHECK(d.exit_code == 0);
   CHECK_THAT(d.output, Catch::Contains("n: int in [1, 1e9]; default 100000") && Catch::Contains("stream length"));
