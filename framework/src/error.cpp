@@ -14,6 +14,7 @@ Error::~Error() = default;
 ConfigError::~ConfigError() = default;
 PluginError::~PluginError() = default;
 NumericalError::~NumericalError() = default;
+ShapeError::~ShapeError() = default;
 NotSupported::~NotSupported() = default;
 IoError::~IoError() = default;
 Cancelled::~Cancelled() = default;

@@ -28,6 +28,13 @@ class GENLAB_EXPORT PluginError : public Error {
   ~PluginError() override;
 };
 
+/// Operands whose shapes do not fit an op. Message names the op and both shapes.
+class GENLAB_EXPORT ShapeError : public Error {
+ public:
+  using Error::Error;
+  ~ShapeError() override;
+};
+
 /// NaN/Inf where a finite number is required (a metric, a loss).
 class GENLAB_EXPORT NumericalError : public Error {
  public:

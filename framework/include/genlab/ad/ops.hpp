@@ -1,0 +1,143 @@
+#pragma once
+// Differentiable ops on Var<T> (T = float or double). Every op checks shapes and throws ShapeError naming
+// itself and the shapes. Shapes are rows x cols = batch x features.
+//
+// Broadcasting (add, sub, mul, div, bce_with_logits): an operand may be 1xC (a row, repeated over the
+// rows), Rx1 (a column, repeated over the columns) or 1x1; gradients are summed back to the operand's shape.
+//
+// Reductions are named after the dimension they remove: sum_rows (R x C -> 1 x C) adds the rows together,
+// sum_cols (R x C -> R x 1) adds the columns together; logsumexp_cols gives one value per row.
+#include <vector>
+
+#include "genlab/ad/graph.hpp"
+
+namespace genlab::ad {
+
+// ---- elementwise, with broadcasting ----
+template <class T>
+Var<T> add(const Var<T>& a, const Var<T>& b);
+template <class T>
+Var<T> sub(const Var<T>& a, const Var<T>& b);
+template <class T>
+Var<T> mul(const Var<T>& a, const Var<T>& b);
+template <class T>
+Var<T> div(const Var<T>& a, const Var<T>& b);
+
+// ---- elementwise, unary ----
+template <class T>
+Var<T> neg(const Var<T>& x);
+template <class T>
+Var<T> scale(const Var<T>& x, T c);  ///< c * x
+template <class T>
+Var<T> add_scalar(const Var<T>& x, T c);  ///< x + c
+template <class T>
+Var<T> exp(const Var<T>& x);
+template <class T>
+Var<T> log(const Var<T>& x);
+template <class T>
+Var<T> log1p(const Var<T>& x);
+template <class T>
+Var<T> square(const Var<T>& x);
+template <class T>
+Var<T> tanh(const Var<T>& x);
+template <class T>
+Var<T> sigmoid(const Var<T>& x);
+template <class T>
+Var<T> relu(const Var<T>& x);
+template <class T>
+Var<T> leaky_relu(const Var<T>& x, T slope);  ///< x if x > 0 else slope * x
+template <class T>
+Var<T> elu(const Var<T>& x, T alpha);  ///< x if x > 0 else alpha * (e^x - 1)
+template <class T>
+Var<T> softplus(const Var<T>& x);  ///< log(1 + e^x), stable for any x
+template <class T>
+Var<T> log_sigmoid(const Var<T>& x);  ///< log sigmoid(x) = -softplus(-x), stable
+template <class T>
+Var<T> clamp(const Var<T>& x, T lo, T hi);  ///< gradient 0 where clamped
+
+// ---- reductions ----
+template <class T>
+Var<T> sum(const Var<T>& x);  ///< all elements -> 1 x 1
+template <class T>
+Var<T> mean(const Var<T>& x);  ///< all elements -> 1 x 1
+template <class T>
+Var<T> sum_rows(const Var<T>& x);  ///< R x C -> 1 x C
+template <class T>
+Var<T> mean_rows(const Var<T>& x);
+template <class T>
+Var<T> sum_cols(const Var<T>& x);  ///< R x C -> R x 1
+template <class T>
+Var<T> mean_cols(const Var<T>& x);
+template <class T>
+Var<T> logsumexp_cols(const Var<T>& x);  ///< R x C -> R x 1, stable (max shifted)
+
+// ---- linear algebra and shape ----
+template <class T>
+Var<T> matmul(const Var<T>& a, const Var<T>& b);  ///< (R x K)(K x C)
+template <class T>
+Var<T> slice_cols(const Var<T>& x, Index start, Index count);
+template <class T>
+Var<T> concat_cols(const Var<T>& a, const Var<T>& b);
+/// y[:, j] = x[:, perm[j]]; perm must be a permutation of 0..C-1.
+template <class T>
+Var<T> permute_cols(const Var<T>& x, const std::vector<Index>& perm);
+
+// ---- losses and densities (elementwise; sum or mean them as needed) ----
+/// -[t log sigmoid(x) + (1 - t) log sigmoid(-x)] = softplus(x) - t x, stable for any logit x.
+template <class T>
+Var<T> bce_with_logits(const Var<T>& logits, const Var<T>& targets);
+/// log N(x; 0, 1)
+template <class T>
+Var<T> std_normal_log_prob(const Var<T>& x);
+/// log N(x; mu, exp(log_var)), mu and log_var broadcast like add().
+template <class T>
+Var<T> gaussian_log_prob(const Var<T>& x, const Var<T>& mu, const Var<T>& log_var);
+/// log of the standard logistic density: -softplus(x) - softplus(-x).
+template <class T>
+Var<T> logistic_log_prob(const Var<T>& x);
+/// x * mask for a constant mask (masked weights); no gradient flows to the mask.
+template <class T>
+Var<T> mask(const Var<T>& x, const Tensor<T>& m);
+/// x - logsumexp_cols(x): log-probabilities over the columns of each row.
+template <class T>
+Var<T> log_softmax_cols(const Var<T>& x);
+
+// ---- operators ----
+template <class T>
+Var<T> operator+(const Var<T>& a, const Var<T>& b) {
+  return add(a, b);
+}
+template <class T>
+Var<T> operator-(const Var<T>& a, const Var<T>& b) {
+  return sub(a, b);
+}
+template <class T>
+Var<T> operator*(const Var<T>& a, const Var<T>& b) {
+  return mul(a, b);
+}
+template <class T>
+Var<T> operator/(const Var<T>& a, const Var<T>& b) {
+  return div(a, b);
+}
+template <class T>
+Var<T> operator-(const Var<T>& x) {
+  return neg(x);
+}
+template <class T>
+Var<T> operator*(T c, const Var<T>& x) {
+  return scale(x, c);
+}
+template <class T>
+Var<T> operator*(const Var<T>& x, T c) {
+  return scale(x, c);
+}
+template <class T>
+Var<T> operator+(const Var<T>& x, T c) {
+  return add_scalar(x, c);
+}
+template <class T>
+Var<T> operator-(const Var<T>& x, T c) {
+  return add_scalar(x, -c);
+}
+
+}  // namespace genlab::ad

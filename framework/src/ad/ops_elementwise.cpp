@@ -1,0 +1,212 @@
+// Elementwise ops: forward and backward side by side.
+#include <cmath>
+
+#include "ops_common.hpp"
+
+namespace genlab::ad {
+using namespace detail;
+
+// ---- binary, broadcasting ----
+
+template <class T>
+Var<T> add(const Var<T>& a, const Var<T>& b) {
+  Index r, c;
+  broadcast_shape("add", a, b, r, c);
+  Graph<T>& g = *a.graph();
+  Node<T>& n = g.new_node("add", {a, b}, r, c, [](Graph<T>& g, Node<T>& n) {
+    accumulate_reduced(g, n.inputs[0], *n.grad);
+    accumulate_reduced(g, n.inputs[1], *n.grad);
+  });
+  n.value->noalias() = (expand(a.value(), r, c).array() + expand(b.value(), r, c).array()).matrix();
+  return Var<T>(&g, static_cast<int>(g.size()) - 1);
+}
+
+template <class T>
+Var<T> sub(const Var<T>& a, const Var<T>& b) {
+  Index r, c;
+  broadcast_shape("sub", a, b, r, c);
+  Graph<T>& g = *a.graph();
+  Node<T>& n = g.new_node("sub", {a, b}, r, c, [](Graph<T>& g, Node<T>& n) {
+    accumulate_reduced(g, n.inputs[0], *n.grad);
+    accumulate_reduced(g, n.inputs[1], -*n.grad);
+  });
+  n.value->noalias() = (expand(a.value(), r, c).array() - expand(b.value(), r, c).array()).matrix();
+  return Var<T>(&g, static_cast<int>(g.size()) - 1);
+}
+
+template <class T>
+Var<T> mul(const Var<T>& a, const Var<T>& b) {
+  Index r, c;
+  broadcast_shape("mul", a, b, r, c);
+  Graph<T>& g = *a.graph();
+  Node<T>& n = g.new_node("mul", {a, b}, r, c, [](Graph<T>& g, Node<T>& n) {
+    const Tensor<T>& av = *in(g, n, 0).value;
+    const Tensor<T>& bv = *in(g, n, 1).value;
+    const Index r = n.grad->rows(), c = n.grad->cols();
+    accumulate_reduced(g, n.inputs[0], (n.grad->array() * expand(bv, r, c).array()).matrix());
+    accumulate_reduced(g, n.inputs[1], (n.grad->array() * expand(av, r, c).array()).matrix());
+  });
+  n.value->noalias() = (expand(a.value(), r, c).array() * expand(b.value(), r, c).array()).matrix();
+  return Var<T>(&g, static_cast<int>(g.size()) - 1);
+}
+
+template <class T>
+Var<T> div(const Var<T>& a, const Var<T>& b) {
+  Index r, c;
+  broadcast_shape("div", a, b, r, c);
+  Graph<T>& g = *a.graph();
+  Node<T>& n = g.new_node("div", {a, b}, r, c, [](Graph<T>& g, Node<T>& n) {
+    const Tensor<T>& bv = *in(g, n, 1).value;
+    const Index r = n.grad->rows(), c = n.grad->cols();
+    accumulate_reduced(g, n.inputs[0], (n.grad->array() / expand(bv, r, c).array()).matrix());
+    // d(a/b)/db = -(a/b)/b = -y/b
+    accumulate_reduced(g, n.inputs[1], (-n.grad->array() * n.value->array() / expand(bv, r, c).array()).matrix());
+  });
+  n.value->noalias() = (expand(a.value(), r, c).array() / expand(b.value(), r, c).array()).matrix();
+  return Var<T>(&g, static_cast<int>(g.size()) - 1);
+}
+
+// ---- unary ----
+// Each op: a forward expression of x (and the op's scalars), and a backward expression of the incoming
+// gradient gy, the input x and the output y.
+
+#define GENLAB_AD_UNARY(NAME, FORWARD, BACKWARD)                                                      \
+  template <class T>                                                                                  \
+  Var<T> NAME(const Var<T>& input) {                                                                  \
+    Graph<T>& g = *input.graph();                                                                     \
+    Node<T>& n = g.new_node(#NAME, {input}, input.rows(), input.cols(), [](Graph<T>& g, Node<T>& n) { \
+      const auto x = in(g, n, 0).value->array();                                                      \
+      const auto y = n.value->array();                                                                \
+      const auto gy = n.grad->array();                                                                \
+      (void)x;                                                                                        \
+      (void)y;                                                                                        \
+      g.accumulate(n.inputs[0], (BACKWARD).matrix());                                                 \
+    });                                                                                               \
+    const auto x = input.value().array();                                                             \
+    n.value->noalias() = (FORWARD).matrix();                                                          \
+    return Var<T>(&g, static_cast<int>(g.size()) - 1);                                                \
+  }
+
+GENLAB_AD_UNARY(neg, -x, -gy)
+GENLAB_AD_UNARY(exp, x.exp(), gy* y)
+GENLAB_AD_UNARY(log, x.log(), gy / x)
+GENLAB_AD_UNARY(log1p, x.log1p(), gy / (T(1) + x))
+GENLAB_AD_UNARY(square, x.square(), T(2) * gy * x)
+GENLAB_AD_UNARY(tanh, x.tanh(), gy*(T(1) - y.square()))
+GENLAB_AD_UNARY(sigmoid, T(1) / (T(1) + (-x).exp()), gy* y*(T(1) - y))
+GENLAB_AD_UNARY(relu, x.max(T(0)), gy*(x > T(0)).template cast<T>())
+// softplus(x) = max(x, 0) + log1p(exp(-|x|)): no overflow for large x, no loss of precision for small.
+GENLAB_AD_UNARY(softplus, x.max(T(0)) + (-x.abs()).exp().log1p(), gy / (T(1) + (-x).exp()))
+// log sigmoid(x) = -softplus(-x) = min(x, 0) - log1p(exp(-|x|)); derivative sigmoid(-x).
+GENLAB_AD_UNARY(log_sigmoid, x.min(T(0)) - (-x.abs()).exp().log1p(), gy / (T(1) + x.exp()))
+#undef GENLAB_AD_UNARY
+
+// Unary ops with a parameter stored in the node's scalars.
+
+template <class T>
+Var<T> scale(const Var<T>& x, T c) {
+  Graph<T>& g = *x.graph();
+  Node<T>& n = g.new_node("scale", {x}, x.rows(), x.cols(),
+                          [](Graph<T>& g, Node<T>& n) { g.accumulate(n.inputs[0], n.scalar[0] * *n.grad); });
+  n.scalar[0] = c;
+  n.value->noalias() = c * x.value();
+  return Var<T>(&g, static_cast<int>(g.size()) - 1);
+}
+
+template <class T>
+Var<T> add_scalar(const Var<T>& x, T c) {
+  Graph<T>& g = *x.graph();
+  Node<T>& n = g.new_node("add_scalar", {x}, x.rows(), x.cols(),
+                          [](Graph<T>& g, Node<T>& n) { g.accumulate(n.inputs[0], *n.grad); });
+  n.value->noalias() = (x.value().array() + c).matrix();
+  return Var<T>(&g, static_cast<int>(g.size()) - 1);
+}
+
+template <class T>
+Var<T> leaky_relu(const Var<T>& x, T slope) {
+  Graph<T>& g = *x.graph();
+  Node<T>& n = g.new_node("leaky_relu", {x}, x.rows(), x.cols(), [](Graph<T>& g, Node<T>& n) {
+    const auto xv = in(g, n, 0).value->array();
+    const T slope = n.scalar[0];
+    g.accumulate(n.inputs[0], (n.grad->array() * (slope + (T(1) - slope) * (xv > T(0)).template cast<T>())).matrix());
+  });
+  n.scalar[0] = slope;
+  n.value->noalias() = (x.value().array() > T(0)).select(x.value().array(), slope * x.value().array()).matrix();
+  return Var<T>(&g, static_cast<int>(g.size()) - 1);
+}
+
+template <class T>
+Var<T> elu(const Var<T>& x, T alpha) {
+  Graph<T>& g = *x.graph();
+  Node<T>& n = g.new_node("elu", {x}, x.rows(), x.cols(), [](Graph<T>& g, Node<T>& n) {
+    const auto xv = in(g, n, 0).value->array();
+    // For x <= 0: d/dx alpha (e^x - 1) = alpha e^x = y + alpha.
+    g.accumulate(n.inputs[0], (n.grad->array() * (xv > T(0)).select(T(1), n.value->array() + n.scalar[0])).matrix());
+  });
+  n.scalar[0] = alpha;
+  n.value->noalias() =
+      (x.value().array() > T(0)).select(x.value().array(), alpha * (x.value().array().exp() - T(1))).matrix();
+  return Var<T>(&g, static_cast<int>(g.size()) - 1);
+}
+
+template <class T>
+Var<T> clamp(const Var<T>& x, T lo, T hi) {
+  if (!(lo <= hi)) shape_error("clamp", "empty interval [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
+  Graph<T>& g = *x.graph();
+  Node<T>& n = g.new_node("clamp", {x}, x.rows(), x.cols(), [](Graph<T>& g, Node<T>& n) {
+    const auto xv = in(g, n, 0).value->array();
+    g.accumulate(n.inputs[0],
+                 (n.grad->array() * ((xv > n.scalar[0]) && (xv < n.scalar[1])).template cast<T>()).matrix());
+  });
+  n.scalar[0] = lo;
+  n.scalar[1] = hi;
+  n.value->noalias() = x.value().array().max(lo).min(hi).matrix();
+  return Var<T>(&g, static_cast<int>(g.size()) - 1);
+}
+
+// Binary cross-entropy with logits: softplus(x) - t x; d/dx = sigmoid(x) - t; d/dt = -x.
+template <class T>
+Var<T> bce_with_logits(const Var<T>& logits, const Var<T>& targets) {
+  Index r, c;
+  broadcast_shape("bce_with_logits", logits, targets, r, c);
+  Graph<T>& g = *logits.graph();
+  Node<T>& n = g.new_node("bce_with_logits", {logits, targets}, r, c, [](Graph<T>& g, Node<T>& n) {
+    const Index r = n.grad->rows(), c = n.grad->cols();
+    const auto x = expand(*in(g, n, 0).value, r, c).array();
+    const auto t = expand(*in(g, n, 1).value, r, c).array();
+    accumulate_reduced(g, n.inputs[0], (n.grad->array() * (T(1) / (T(1) + (-x).exp()) - t)).matrix());
+    accumulate_reduced(g, n.inputs[1], (-n.grad->array() * x).matrix());
+  });
+  const auto x = expand(logits.value(), r, c).array();
+  const auto t = expand(targets.value(), r, c).array();
+  n.value->noalias() = (x.max(T(0)) + (-x.abs()).exp().log1p() - t * x).matrix();
+  return Var<T>(&g, static_cast<int>(g.size()) - 1);
+}
+
+GENLAB_AD_INSTANTIATE_2(add)
+GENLAB_AD_INSTANTIATE_2(sub)
+GENLAB_AD_INSTANTIATE_2(mul)
+GENLAB_AD_INSTANTIATE_2(div)
+GENLAB_AD_INSTANTIATE_2(bce_with_logits)
+GENLAB_AD_INSTANTIATE_1(neg)
+GENLAB_AD_INSTANTIATE_1(exp)
+GENLAB_AD_INSTANTIATE_1(log)
+GENLAB_AD_INSTANTIATE_1(log1p)
+GENLAB_AD_INSTANTIATE_1(square)
+GENLAB_AD_INSTANTIATE_1(tanh)
+GENLAB_AD_INSTANTIATE_1(sigmoid)
+GENLAB_AD_INSTANTIATE_1(relu)
+GENLAB_AD_INSTANTIATE_1(softplus)
+GENLAB_AD_INSTANTIATE_1(log_sigmoid)
+template Var<float> scale<float>(const Var<float>&, float);
+template Var<double> scale<double>(const Var<double>&, double);
+template Var<float> add_scalar<float>(const Var<float>&, float);
+template Var<double> add_scalar<double>(const Var<double>&, double);
+template Var<float> leaky_relu<float>(const Var<float>&, float);
+template Var<double> leaky_relu<double>(const Var<double>&, double);
+template Var<float> elu<float>(const Var<float>&, float);
+template Var<double> elu<double>(const Var<double>&, double);
+template Var<float> clamp<float>(const Var<float>&, float, float);
+template Var<double> clamp<double>(const Var<double>&, double, double);
+
+}  // namespace genlab::ad

@@ -1,0 +1,87 @@
+// Matrix product and column reshaping ops: forward and backward side by side.
+#include <algorithm>
+
+#include "ops_common.hpp"
+
+namespace genlab::ad {
+using namespace detail;
+
+// y = a b; da = dy b^T, db = a^T dy. Products are written straight into their destination (noalias).
+template <class T>
+Var<T> matmul(const Var<T>& a, const Var<T>& b) {
+  if (a.cols() != b.rows()) shape_error("matmul", "inner dimensions differ: " + shape(a) + " times " + shape(b));
+  Graph<T>& g = *a.graph();
+  Node<T>& n = g.new_node("matmul", {a, b}, a.rows(), b.cols(), [](Graph<T>& g, Node<T>& n) {
+    const Tensor<T>& av = *in(g, n, 0).value;
+    const Tensor<T>& bv = *in(g, n, 1).value;
+    g.accumulate(n.inputs[0], *n.grad * bv.transpose());
+    g.accumulate(n.inputs[1], av.transpose() * *n.grad);
+  });
+  n.value->noalias() = a.value() * b.value();
+  return Var<T>(&g, static_cast<int>(g.size()) - 1);
+}
+
+template <class T>
+Var<T> slice_cols(const Var<T>& x, Index start, Index count) {
+  if (start < 0 || count < 0 || start + count > x.cols())
+    shape_error("slice_cols",
+                "columns [" + std::to_string(start) + ", " + std::to_string(start + count) + ") outside " + shape(x));
+  Graph<T>& g = *x.graph();
+  Node<T>& n = g.new_node("slice_cols", {x}, x.rows(), count, [](Graph<T>& g, Node<T>& n) {
+    g.accumulate_cols(n.inputs[0], static_cast<Index>(n.scalar[0]), *n.grad);
+  });
+  n.scalar[0] = static_cast<T>(start);  // exact: column counts are far below 2^24
+  n.value->noalias() = x.value().middleCols(start, count);
+  return Var<T>(&g, static_cast<int>(g.size()) - 1);
+}
+
+template <class T>
+Var<T> concat_cols(const Var<T>& a, const Var<T>& b) {
+  if (a.rows() != b.rows()) shape_error("concat_cols", "row counts differ: " + shape(a) + " and " + shape(b));
+  Graph<T>& g = *a.graph();
+  Node<T>& n = g.new_node("concat_cols", {a, b}, a.rows(), a.cols() + b.cols(), [](Graph<T>& g, Node<T>& n) {
+    const Index ca = in(g, n, 0).value->cols();
+    g.accumulate(n.inputs[0], n.grad->leftCols(ca));
+    g.accumulate(n.inputs[1], n.grad->rightCols(n.grad->cols() - ca));
+  });
+  n.value->leftCols(a.cols()) = a.value();
+  n.value->rightCols(b.cols()) = b.value();
+  return Var<T>(&g, static_cast<int>(g.size()) - 1);
+}
+
+template <class T>
+Var<T> permute_cols(const Var<T>& x, const std::vector<Index>& perm) {
+  const Index c = x.cols();
+  if (static_cast<Index>(perm.size()) != c)
+    shape_error("permute_cols", "permutation of " + std::to_string(perm.size()) + " columns for " + shape(x));
+  Graph<T>& g = *x.graph();
+  Node<T>& n = g.new_node("permute_cols", {x}, x.rows(), c, [](Graph<T>& g, Node<T>& n) {
+    Node<T>& src = in(g, n, 0);
+    if (!src.requires_grad) return;
+    if (!src.grad_set) {
+      src.grad->setZero(src.value->rows(), src.value->cols());
+      src.grad_set = true;
+    }
+    for (Index j = 0; j < n.grad->cols(); ++j) src.grad->col(n.ints[static_cast<std::size_t>(j)]) += n.grad->col(j);
+  });
+  n.ints.assign(perm.begin(), perm.end());  // keeps capacity across passes
+  std::vector<bool> seen(static_cast<std::size_t>(c), false);
+  for (Index j = 0; j < c; ++j) {
+    const Index p = perm[static_cast<std::size_t>(j)];
+    if (p < 0 || p >= c || seen[static_cast<std::size_t>(p)])
+      shape_error("permute_cols",
+                  "not a permutation of 0.." + std::to_string(c - 1) + " (entry " + std::to_string(j) + ")");
+    seen[static_cast<std::size_t>(p)] = true;
+    n.value->col(j) = x.value().col(p);
+  }
+  return Var<T>(&g, static_cast<int>(g.size()) - 1);
+}
+
+GENLAB_AD_INSTANTIATE_2(matmul)
+GENLAB_AD_INSTANTIATE_2(concat_cols)
+template Var<float> slice_cols<float>(const Var<float>&, Index, Index);
+template Var<double> slice_cols<double>(const Var<double>&, Index, Index);
+template Var<float> permute_cols<float>(const Var<float>&, const std::vector<Index>&);
+template Var<double> permute_cols<double>(const Var<double>&, const std::vector<Index>&);
+
+}  // namespace genlab::ad

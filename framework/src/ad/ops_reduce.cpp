@@ -1,0 +1,101 @@
+// Reductions: forward and backward side by side.
+#include <cmath>
+
+#include "ops_common.hpp"
+
+namespace genlab::ad {
+using namespace detail;
+
+template <class T>
+Var<T> sum(const Var<T>& x) {
+  Graph<T>& g = *x.graph();
+  Node<T>& n = g.new_node("sum", {x}, 1, 1, [](Graph<T>& g, Node<T>& n) {
+    const Tensor<T>& xv = *in(g, n, 0).value;
+    g.accumulate(n.inputs[0], Tensor<T>::Constant(xv.rows(), xv.cols(), (*n.grad)(0, 0)));
+  });
+  (*n.value)(0, 0) = x.value().sum();
+  return Var<T>(&g, static_cast<int>(g.size()) - 1);
+}
+
+template <class T>
+Var<T> mean(const Var<T>& x) {
+  Graph<T>& g = *x.graph();
+  Node<T>& n = g.new_node("mean", {x}, 1, 1, [](Graph<T>& g, Node<T>& n) {
+    const Tensor<T>& xv = *in(g, n, 0).value;
+    g.accumulate(n.inputs[0], Tensor<T>::Constant(xv.rows(), xv.cols(), (*n.grad)(0, 0) / T(xv.size())));
+  });
+  (*n.value)(0, 0) = x.value().mean();
+  return Var<T>(&g, static_cast<int>(g.size()) - 1);
+}
+
+template <class T>
+Var<T> sum_rows(const Var<T>& x) {
+  Graph<T>& g = *x.graph();
+  Node<T>& n = g.new_node("sum_rows", {x}, 1, x.cols(), [](Graph<T>& g, Node<T>& n) {
+    g.accumulate(n.inputs[0], n.grad->replicate(in(g, n, 0).value->rows(), 1));
+  });
+  n.value->noalias() = x.value().colwise().sum();
+  return Var<T>(&g, static_cast<int>(g.size()) - 1);
+}
+
+template <class T>
+Var<T> mean_rows(const Var<T>& x) {
+  Graph<T>& g = *x.graph();
+  Node<T>& n = g.new_node("mean_rows", {x}, 1, x.cols(), [](Graph<T>& g, Node<T>& n) {
+    const Index r = in(g, n, 0).value->rows();
+    g.accumulate(n.inputs[0], n.grad->replicate(r, 1) / T(r));
+  });
+  n.value->noalias() = x.value().colwise().mean();
+  return Var<T>(&g, static_cast<int>(g.size()) - 1);
+}
+
+template <class T>
+Var<T> sum_cols(const Var<T>& x) {
+  Graph<T>& g = *x.graph();
+  Node<T>& n = g.new_node("sum_cols", {x}, x.rows(), 1, [](Graph<T>& g, Node<T>& n) {
+    g.accumulate(n.inputs[0], n.grad->replicate(1, in(g, n, 0).value->cols()));
+  });
+  n.value->noalias() = x.value().rowwise().sum();
+  return Var<T>(&g, static_cast<int>(g.size()) - 1);
+}
+
+template <class T>
+Var<T> mean_cols(const Var<T>& x) {
+  Graph<T>& g = *x.graph();
+  Node<T>& n = g.new_node("mean_cols", {x}, x.rows(), 1, [](Graph<T>& g, Node<T>& n) {
+    const Index c = in(g, n, 0).value->cols();
+    g.accumulate(n.inputs[0], n.grad->replicate(1, c) / T(c));
+  });
+  n.value->noalias() = x.value().rowwise().mean();
+  return Var<T>(&g, static_cast<int>(g.size()) - 1);
+}
+
+// y_i = m_i + log sum_j exp(x_ij - m_i) with m_i = max_j x_ij; dy_i/dx_ij = exp(x_ij - y_i) (the softmax).
+template <class T>
+Var<T> logsumexp_cols(const Var<T>& x) {
+  if (x.cols() == 0) shape_error("logsumexp_cols", "no columns in " + shape(x));
+  Graph<T>& g = *x.graph();
+  Node<T>& n = g.new_node("logsumexp_cols", {x}, x.rows(), 1, [](Graph<T>& g, Node<T>& n) {
+    const Tensor<T>& xv = *in(g, n, 0).value;
+    const Index c = xv.cols();
+    g.accumulate(n.inputs[0],
+                 ((xv - n.value->replicate(1, c)).array().exp() * n.grad->replicate(1, c).array()).matrix());
+  });
+  const Tensor<T>& xv = x.value();
+  for (Index i = 0; i < xv.rows(); ++i) {
+    const T m = xv.row(i).maxCoeff();
+    // A row of -inf has logsumexp -inf; keep it so rather than producing NaN from (-inf) - (-inf).
+    (*n.value)(i, 0) = std::isinf(m) ? m : m + std::log((xv.row(i).array() - m).exp().sum());
+  }
+  return Var<T>(&g, static_cast<int>(g.size()) - 1);
+}
+
+GENLAB_AD_INSTANTIATE_1(sum)
+GENLAB_AD_INSTANTIATE_1(mean)
+GENLAB_AD_INSTANTIATE_1(sum_rows)
+GENLAB_AD_INSTANTIATE_1(mean_rows)
+GENLAB_AD_INSTANTIATE_1(sum_cols)
+GENLAB_AD_INSTANTIATE_1(mean_cols)
+GENLAB_AD_INSTANTIATE_1(logsumexp_cols)
+
+}  // namespace genlab::ad
