@@ -68,3 +68,47 @@ inline GradCheckResult check_gradients(const GradFn& f, std::vector<MatrixD> inp
 }
 
 }  // namespace genlab::testing
+
+namespace genlab::testing {
+
+/// Checks the gradients a loss leaves in a parameter set (any type with all() -> parameters with value and
+/// grad, such as nn::ParamSet<double>) against central differences of the loss.
+template <class Params>
+GradCheckResult check_param_gradients(Params& params, const std::function<ad::Var<double>(ad::Graph<double>&)>& loss,
+                                      const GradCheckOptions& opt = {}) {
+  ad::Graph<double> g;
+  auto eval = [&](bool with_grad) {
+    g.reset();
+    g.set_grad_enabled(with_grad);
+    ad::Var<double> out = loss(g);
+    if (with_grad) g.backward(out);
+    return out.value()(0, 0);
+  };
+  eval(true);
+  std::vector<MatrixD> analytic;
+  for (auto& p : params.all()) analytic.push_back(p.grad);
+  GradCheckResult result;
+  std::size_t k = 0;
+  for (auto& p : params.all()) {
+    for (Index i = 0; i < p.value.size(); ++i) {
+      const double saved = p.value.data()[i];
+      p.value.data()[i] = saved + opt.eps;
+      const double up = eval(false);
+      p.value.data()[i] = saved - opt.eps;
+      const double down = eval(false);
+      p.value.data()[i] = saved;
+      const double numeric = (up - down) / (2 * opt.eps), a = analytic[k].data()[i];
+      const double err = std::fabs(a - numeric) / (opt.atol + opt.rtol * std::max(std::fabs(a), std::fabs(numeric)));
+      if (!(err <= result.worst) || std::isnan(err)) {
+        result.worst = std::isnan(err) ? INFINITY : err;
+        result.message = "parameter " + p.name + " element " + std::to_string(i) + ": analytic " + std::to_string(a) +
+                         ", numeric " + std::to_string(numeric);
+      }
+    }
+    ++k;
+  }
+  result.ok = result.worst <= 1.0;
+  return result;
+}
+
+}  // namespace genlab::testing

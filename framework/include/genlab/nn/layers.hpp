@@ -1,0 +1,68 @@
+#pragma once
+// Layers: Linear, MaskedLinear and an MLP builder. A layer owns no storage of its own: its parameters live
+// in the model's ParamSet under "<name>.W" (fan_in x fan_out) and "<name>.b" (1 x fan_out).
+#include <string>
+#include <vector>
+
+#include "genlab/ad/ops.hpp"
+#include "genlab/nn/params.hpp"
+#include "genlab/rng.hpp"
+
+namespace genlab::nn {
+
+enum class Init { Glorot, He, Orthogonal, Zero };
+enum class Activation { None, Relu, Tanh, Sigmoid, Elu, LeakyRelu, Softplus };
+
+/// Parses "relu", "tanh", ... (for schemas); throws Error naming the unknown value.
+Activation activation_from_name(const std::string& name);
+template <class T>
+ad::Var<T> activate(const ad::Var<T>& x, Activation a);
+
+template <class T>
+class Linear {
+ public:
+  Linear() = default;
+  Linear(ParamSet<T>& params, const std::string& name, Index in, Index out, Rng& rng, Init init = Init::Glorot);
+  /// x [batch x in] -> [batch x out]
+  ad::Var<T> operator()(ad::Graph<T>& g, const ad::Var<T>& x) const;
+  Parameter<T>& weight() const { return *w_; }
+  Parameter<T>& bias() const { return *b_; }
+
+ private:
+  Parameter<T>* w_ = nullptr;
+  Parameter<T>* b_ = nullptr;
+};
+
+/// Linear with a constant 0/1 mask on the weight (MADE's autoregressive connectivity): y = x (W * M) + b.
+template <class T>
+class MaskedLinear {
+ public:
+  MaskedLinear() = default;
+  MaskedLinear(ParamSet<T>& params, const std::string& name, Index in, Index out, Rng& rng, Init init = Init::Glorot);
+  /// Sets the mask (in x out, entries 0 or 1); the layer starts fully connected.
+  void set_mask(const Tensor<T>& mask);
+  const Tensor<T>& mask() const { return mask_; }
+  ad::Var<T> operator()(ad::Graph<T>& g, const ad::Var<T>& x) const;
+
+ private:
+  Linear<T> linear_;
+  Tensor<T> mask_;
+};
+
+/// A multilayer perceptron sizes[0] -> sizes[1] -> ... -> sizes.back(), `hidden` activation between
+/// layers and none after the last; `zero_last` zero-initializes the last layer (flows start at identity).
+template <class T>
+class Mlp {
+ public:
+  Mlp() = default;
+  Mlp(ParamSet<T>& params, const std::string& name, const std::vector<Index>& sizes, Activation hidden, Rng& rng,
+      bool zero_last = false);
+  ad::Var<T> operator()(ad::Graph<T>& g, const ad::Var<T>& x) const;
+  const std::vector<Linear<T>>& layers() const { return layers_; }
+
+ private:
+  std::vector<Linear<T>> layers_;
+  Activation hidden_ = Activation::Relu;
+};
+
+}  // namespace genlab::nn

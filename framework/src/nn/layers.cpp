@@ -1,0 +1,116 @@
+#include "genlab/nn/layers.hpp"
+
+#include "genlab/nn/init.hpp"
+
+namespace genlab::nn {
+
+Activation activation_from_name(const std::string& name) {
+  if (name == "none") return Activation::None;
+  if (name == "relu") return Activation::Relu;
+  if (name == "tanh") return Activation::Tanh;
+  if (name == "sigmoid") return Activation::Sigmoid;
+  if (name == "elu") return Activation::Elu;
+  if (name == "leaky_relu") return Activation::LeakyRelu;
+  if (name == "softplus") return Activation::Softplus;
+  throw Error("unknown activation '" + name + "' (none, relu, tanh, sigmoid, elu, leaky_relu, softplus)");
+}
+
+template <class T>
+ad::Var<T> activate(const ad::Var<T>& x, Activation a) {
+  switch (a) {
+    case Activation::None:
+      return x;
+    case Activation::Relu:
+      return ad::relu(x);
+    case Activation::Tanh:
+      return ad::tanh(x);
+    case Activation::Sigmoid:
+      return ad::sigmoid(x);
+    case Activation::Elu:
+      return ad::elu(x, T(1));
+    case Activation::LeakyRelu:
+      return ad::leaky_relu(x, T(0.01));
+    case Activation::Softplus:
+      return ad::softplus(x);
+  }
+  return x;
+}
+
+namespace {
+template <class T>
+Tensor<T> init_weight(Index in, Index out, Rng& rng, Init init) {
+  switch (init) {
+    case Init::Glorot:
+      return glorot_uniform<T>(in, out, rng);
+    case Init::He:
+      return he_normal<T>(in, out, rng);
+    case Init::Orthogonal:
+      return orthogonal<T>(in, out, rng);
+    case Init::Zero:
+      return Tensor<T>::Zero(in, out);
+  }
+  return Tensor<T>::Zero(in, out);
+}
+}  // namespace
+
+template <class T>
+Linear<T>::Linear(ParamSet<T>& params, const std::string& name, Index in, Index out, Rng& rng, Init init)
+    : w_(&params.add(name + ".W", init_weight<T>(in, out, rng, init))),
+      b_(&params.add(name + ".b", Tensor<T>::Zero(1, out))) {}
+
+template <class T>
+ad::Var<T> Linear<T>::operator()(ad::Graph<T>& g, const ad::Var<T>& x) const {
+  return ad::add(ad::matmul(x, w_->var(g)), b_->var(g));
+}
+
+template <class T>
+MaskedLinear<T>::MaskedLinear(ParamSet<T>& params, const std::string& name, Index in, Index out, Rng& rng, Init init)
+    : linear_(params, name, in, out, rng, init), mask_(Tensor<T>::Ones(in, out)) {}
+
+template <class T>
+void MaskedLinear<T>::set_mask(const Tensor<T>& mask) {
+  const auto& w = linear_.weight().value;
+  if (mask.rows() != w.rows() || mask.cols() != w.cols())
+    throw ShapeError("MaskedLinear::set_mask: mask " + std::to_string(mask.rows()) + "x" + std::to_string(mask.cols()) +
+                     " for weight " + std::to_string(w.rows()) + "x" + std::to_string(w.cols()));
+  mask_ = mask;
+}
+
+template <class T>
+ad::Var<T> MaskedLinear<T>::operator()(ad::Graph<T>& g, const ad::Var<T>& x) const {
+  return ad::add(ad::matmul(x, ad::mask(linear_.weight().var(g), mask_)), linear_.bias().var(g));
+}
+
+template <class T>
+Mlp<T>::Mlp(ParamSet<T>& params, const std::string& name, const std::vector<Index>& sizes, Activation hidden, Rng& rng,
+            bool zero_last)
+    : hidden_(hidden) {
+  if (sizes.size() < 2) throw Error("Mlp " + name + ": needs at least input and output sizes");
+  const Init init = hidden == Activation::Relu || hidden == Activation::LeakyRelu ? Init::He : Init::Glorot;
+  for (std::size_t i = 0; i + 1 < sizes.size(); ++i) {
+    const bool last = i + 2 == sizes.size();
+    layers_.emplace_back(params, name + "." + std::to_string(i), sizes[i], sizes[i + 1], rng,
+                         last && zero_last ? Init::Zero : init);
+  }
+}
+
+template <class T>
+ad::Var<T> Mlp<T>::operator()(ad::Graph<T>& g, const ad::Var<T>& x) const {
+  ad::Var<T> h = x;
+  for (std::size_t i = 0; i < layers_.size(); ++i) {
+    h = layers_[i](g, h);
+    if (i + 1 < layers_.size()) h = activate(h, hidden_);
+  }
+  return h;
+}
+
+template ad::Var<float> activate<float>(const ad::Var<float>&, Activation);
+template ad::Var<double> activate<double>(const ad::Var<double>&, Activation);
+template class Linear<float>;
+template class Linear<double>;
+template class MaskedLinear<float>;
+template class MaskedLinear<double>;
+template class Mlp<float>;
+template class Mlp<double>;
+
+}  // namespace genlab::nn

@@ -1,0 +1,179 @@
+#include <catch2/catch.hpp>
+
+#include <cmath>
+
+#include "genlab/ad/gradcheck.hpp"
+#include "genlab/ad/ops.hpp"
+#include "genlab/nn/init.hpp"
+#include "genlab/nn/layers.hpp"
+#include "genlab/nn/optim.hpp"
+
+using namespace genlab;
+using namespace genlab::nn;
+using genlab::testing::check_param_gradients;
+
+TEST_CASE("initializers: ranges, variance, orthogonality", "[nn]") {
+  Rng rng(3);
+  const MatrixD g = glorot_uniform<double>(300, 100, rng);
+  const double a = std::sqrt(6.0 / 400);
+  CHECK(g.maxCoeff() <= a);
+  CHECK(g.minCoeff() >= -a);
+  CHECK(g.array().square().mean() == Approx(a * a / 3).epsilon(0.05));  // variance of U(-a, a)
+  const MatrixD h = he_normal<double>(200, 300, rng);
+  CHECK(h.array().square().mean() == Approx(2.0 / 200).epsilon(0.05));
+  const MatrixD tall = orthogonal<double>(7, 4, rng), wide = orthogonal<double>(3, 6, rng, 2.0);
+  CHECK((tall.transpose() * tall).isApprox(MatrixD::Identity(4, 4), 1e-12));
+  CHECK((wide * wide.transpose()).isApprox(4.0 * MatrixD::Identity(3, 3), 1e-12));
+}
+
+TEST_CASE("parameters are named, unique, and their gradients check out through layers", "[nn][gradcheck]") {
+  Rng rng(5);
+  ParamSet<double> ps;
+  Mlp<double> mlp(ps, "net", {3, 5, 4, 2}, Activation::Tanh, rng);
+  MaskedLinear<double> masked(ps, "made", 2, 3, rng);
+  MatrixD m(2, 3);
+  m << 1, 0, 1, 0, 1, 1;
+  masked.set_mask(m);
+  CHECK(ps.size() == 8);
+  CHECK(ps.all()[0].name == "net.0.W");
+  CHECK(ps.all()[5].name == "net.2.b");
+  CHECK(ps.count() == 3 * 5 + 5 + 5 * 4 + 4 + 4 * 2 + 2 + 2 * 3 + 3);
+  CHECK_THROWS_WITH(ps.add("net.0.W", MatrixD::Zero(1, 1)), "parameter 'net.0.W' declared twice");
+  for (auto& p : ps.all()) p.value.setRandom();  // biases too, so their gradients matter
+  const MatrixD x = MatrixD::Random(6, 3);
+  const auto r = check_param_gradients(
+      ps, [&](ad::Graph<double>& g) { return ad::sum(ad::square(masked(g, mlp(g, g.constant(x))))); });
+  INFO(r.message);
+  CHECK(r.ok);
+}
+
+TEST_CASE("a masked weight entry carries no gradient to its input", "[nn]") {
+  Rng rng(1);
+  ParamSet<double> ps;
+  MaskedLinear<double> layer(ps, "l", 2, 2, rng);
+  MatrixD m(2, 2);
+  m << 1, 0, 1, 1;  // output 1 must not see input 0
+  layer.set_mask(m);
+  ad::Graph<double> g;
+  const auto x = g.variable(MatrixD::Random(1, 2));
+  g.backward(ad::sum(ad::slice_cols(layer(g, x), 1, 1)));
+  CHECK(x.grad()(0, 0) == 0.0);
+  CHECK(x.grad()(0, 1) != 0.0);
+  CHECK(ps.find("l.W")->grad(0, 1) == 0.0);
+  CHECK_THROWS_AS(layer.set_mask(MatrixD::Ones(3, 2)), ShapeError);
+}
+
+TEST_CASE("zero_last makes an MLP start at its output bias", "[nn]") {
+  Rng rng(2);
+  ParamSet<float> ps;
+  Mlp<float> mlp(ps, "s", {4, 8, 3}, Activation::Relu, rng, true);
+  ad::Graph<float> g;
+  CHECK(mlp(g, g.constant(Matrix::Random(5, 4))).value().isZero());
+}
+
+namespace {
+// Minimizes ||p - target||^2 with `cfg` for `steps` steps; returns the final distance.
+double minimize(const OptimizerConfig& cfg, int steps) {
+  ParamSet<double> ps;
+  auto& p = ps.add("p", MatrixD::Constant(2, 3, 5.0));
+  const MatrixD target = MatrixD::Constant(2, 3, -1.0);
+  auto opt = make_optimizer(cfg, ps);
+  for (int i = 0; i < steps; ++i) {
+    p.grad = 2 * (p.value - target);
+    opt->step(ps, cfg.lr);
+  }
+  return (p.value - target).norm();
+}
+}  // namespace
+
+TEST_CASE("every optimizer minimizes a quadratic", "[nn][optim]") {
+  for (const char* name : {"sgd", "adam", "adamax", "adagrad", "rmsprop"}) {
+    OptimizerConfig cfg;
+    cfg.name = name;
+    cfg.lr = std::string(name) == "sgd" ? 0.1 : std::string(name) == "adagrad" ? 1.0 : 0.05;
+    INFO(name);
+    CHECK(minimize(cfg, 2000) < 1e-2);
+    cfg.momentum = 0.9;
+    if (cfg.name == "sgd" || cfg.name == "rmsprop") CHECK(minimize(cfg, 2000) < 1e-2);
+  }
+  OptimizerConfig bad;
+  bad.name = "adamw";
+  ParamSet<double> ps;
+  CHECK_THROWS_WITH(make_optimizer(bad, ps), Catch::Contains("unknown optimizer 'adamw'"));
+}
+
+TEST_CASE("Adam's first step has magnitude lr in every coordinate", "[nn][optim]") {
+  ParamSet<double> ps;
+  auto& p = ps.add("p", MatrixD::Zero(1, 3));
+  p.grad << 0.5, -3.0, 1e-3;
+  OptimizerConfig cfg;
+  cfg.lr = 0.01;
+  cfg.eps = 1e-12;
+  auto opt = make_optimizer(cfg, ps);
+  opt->step(ps, cfg.lr);
+  CHECK(p.value(0, 0) == Approx(-0.01));
+  CHECK(p.value(0, 1) == Approx(0.01));
+  CHECK(p.value(0, 2) == Approx(-0.01));
+}
+
+TEST_CASE("optimizer state round-trips: save, restore, continue equals never stopping", "[nn][optim]") {
+  for (const char* name : {"sgd", "adam", "adamax", "adagrad", "rmsprop"}) {
+    OptimizerConfig cfg;
+    cfg.name = name;
+    cfg.momentum = 0.5;
+    cfg.weight_decay = 0.01;
+    auto run = [&](bool interrupt) {
+      ParamSet<float> ps;
+      auto& p = ps.add("w", Matrix::Constant(3, 2, 1.0f));
+      auto opt = make_optimizer(cfg, ps);
+      for (int i = 0; i < 10; ++i) {
+        if (interrupt && i == 5) {
+          const auto state = opt->state();
+          opt = make_optimizer(cfg, ps);
+          opt->load_state(state);
+        }
+        p.grad = (p.value.array().sin() + float(i)).matrix();
+        opt->step(ps, 0.01);
+      }
+      return p.value;
+    };
+    INFO(name);
+    CHECK(run(false) == run(true));  // bitwise
+  }
+}
+
+TEST_CASE("gradient clipping and learning-rate schedules", "[nn][optim]") {
+  ParamSet<double> ps;
+  ps.add("a", MatrixD::Zero(1, 2)).grad << 3, 0;
+  ps.add("b", MatrixD::Zero(1, 1)).grad << 4;
+  CHECK(clip_grad_norm(ps, 1.0) == Approx(5.0));
+  CHECK(ps.all()[0].grad(0, 0) == Approx(0.6));
+  CHECK(ps.all()[1].grad(0, 0) == Approx(0.8));
+
+  Schedule s;
+  s.base_lr = 1.0;
+  CHECK(s.lr(100, 3) == 1.0);
+  s.name = "step";
+  s.gamma = 0.5;
+  s.step_epochs = 2;
+  CHECK(s.lr(0, 3) == 0.5);
+  s.name = "exponential";
+  s.gamma = 0.9;
+  s.min_lr = 0.5;
+  CHECK(s.lr(2, 0) == Approx(0.81));
+  CHECK(s.lr(1000, 0) == 0.5);
+  s.name = "cosine";
+  s.min_lr = 0.0;
+  s.total_steps = 100;
+  CHECK(s.lr(50, 0) == Approx(0.5));
+  CHECK(s.lr(100, 0) == Approx(0.0).margin(1e-12));
+  s.name = "piecewise";  // IWAE's schedule: lr 10^(-i/7) from epoch 3^0 + ... + 3^(i-1) on
+  s.boundaries = {1, 4, 13};
+  s.factors = {std::pow(10, -1 / 7.0), std::pow(10, -2 / 7.0), std::pow(10, -3 / 7.0)};
+  CHECK(s.lr(0, 0) == 1.0);
+  CHECK(s.lr(0, 5) == Approx(std::pow(10, -2 / 7.0)));
+  s.name = "constant";
+  s.warmup_steps = 4;
+  CHECK(s.lr(0, 0) == 0.25);
+  CHECK(s.lr(3, 0) == 1.0);
+}
