@@ -115,6 +115,7 @@ Args parse_args(int argc, char** argv) {
 
 Registry load_registry(const Args& a, bool quiet) {
   Registry reg;
+  register_builtins(reg);
   load_plugins(reg, plugin_search_path(a.plugin_paths));
   if (!quiet)
     for (const auto& p : reg.problems) std::fprintf(stderr, "genlab: plugin skipped: %s\n", p.c_str());

@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "genlab/algorithm.hpp"
+#include "genlab/model.hpp"
 #include "genlab/registrar.hpp"
 #include "genlab/run_context.hpp"
 
@@ -21,6 +22,15 @@ Cancelled::~Cancelled() = default;
 RunContext::~RunContext() = default;
 Algorithm::~Algorithm() = default;
 Registrar::~Registrar() = default;
+Model::~Model() = default;
+
+ad::Var<float> Model::log_prob(ad::Graph<float>&, const Matrix&) {
+  throw NotSupported("this model does not offer an exact log-likelihood");
+}
+
+Matrix Model::sample(Index, Rng&) {
+  throw NotSupported("this model cannot sample");
+}
 
 void assert_fail(const char* cond, const char* msg, const char* file, int line) {
   std::fprintf(stderr, "genlab: internal error at %s:%d: %s (%s)\n", file, line, msg, cond);
@@ -31,6 +41,10 @@ const char* component_kind_name(ComponentKind k) {
   switch (k) {
     case ComponentKind::Algorithm:
       return "algorithm";
+    case ComponentKind::Model:
+      return "model";
+    case ComponentKind::Dataset:
+      return "dataset";
   }
   return "?";
 }

@@ -7,16 +7,16 @@
 
 #include "genlab/error.hpp"
 #include "sha256.hpp"
+#include "train/train_config.hpp"
 #include "yaml_loader.hpp"
 
 namespace genlab {
 namespace {
 
-// The sections an experiment may have. Model, dataset, train and eval sections are part of the design
-// (see DESIGN.md) but need the numerics core; until then they are refused with a clear message.
+// The sections an experiment may have: an algorithm run, or a model trained on a dataset.
 const std::vector<std::string> kTopKeys = {"name",  "description", "seed",  "algorithm", "sweep",
                                            "model", "dataset",     "train", "eval"};
-const std::vector<std::string> kNotYet = {"model", "dataset", "train", "eval"};
+const std::vector<std::string> kConfigKeys = {"seed", "algorithm", "model", "dataset", "train", "eval"};
 const std::vector<std::string> kSweepKeys = {"variants", "grid", "seeds", "max_runs"};
 constexpr std::int64_t kDefaultMaxRuns = 10000;
 
@@ -79,7 +79,7 @@ SweepSpec parse_sweep(const Value* s) {
       const Value& e = v->as_list()[i];
       if (!e.is_map())
         fail(e, "sweep.variants[" + std::to_string(i) + "]", std::string("expected a map, got ") + e.kind_name());
-      check_keys(e, "sweep.variants[" + std::to_string(i) + "]", {"seed", "algorithm"});
+      check_keys(e, "sweep.variants[" + std::to_string(i) + "]", kConfigKeys);
       out.variants.push_back(e);
     }
   }
@@ -110,31 +110,79 @@ SweepSpec parse_sweep(const Value* s) {
   return out;
 }
 
+// Looks up the component a section names, of the wanted kind, with a did-you-mean over that kind.
+const ComponentInfo* component_of(const Value& raw, const char* section, ComponentKind kind, const Registry& registry) {
+  const Value* sec = raw.find(section);
+  if (!sec)
+    fail(raw, section,
+         std::string("missing: the experiment must name a ") + component_kind_name(kind) + " (" + section +
+             ": {name: ...})");
+  if (!sec->is_map()) fail(*sec, section, std::string("expected a map, got ") + sec->kind_name());
+  const Value* name = sec->find("name");
+  if (!name || name->kind() != Value::Kind::String)
+    fail(name ? *name : *sec, std::string(section) + ".name",
+         std::string("expected the name of a ") + component_kind_name(kind) + " component");
+  const ComponentInfo* c = registry.find(name->as_string());
+  if (!c || c->kind != kind) {
+    std::vector<std::string> same_kind;
+    for (const auto& info : registry.components())
+      if (info.kind == kind) same_kind.push_back(info.name);
+    std::sort(same_kind.begin(), same_kind.end());
+    std::string msg = std::string("unknown ") + component_kind_name(kind) + " '" + name->as_string() + "'";
+    if (c) msg += " (it is a " + std::string(component_kind_name(c->kind)) + ")";
+    const std::string guess = did_you_mean(name->as_string(), same_kind);
+    if (!guess.empty()) msg += "; did you mean '" + guess + "'?";
+    msg += std::string(" (loaded ") + component_kind_name(kind) + "s:";
+    for (const auto& n : same_kind) msg += " " + n;
+    msg += same_kind.empty() ? " none; is the plugin path right?)" : ")";
+    fail(*name, std::string(section) + ".name", msg);
+  }
+  return c;
+}
+
 // Resolves a raw (partial, merged) config into the canonical run config.
-Value resolve_config(const Value& raw, const Registry& registry, const ComponentInfo** component_out) {
+Value resolve_config(const Value& raw, const Registry& registry, const ComponentInfo** component_out,
+                     const ComponentInfo** dataset_out) {
   Value out = Value::map();
   const Value* seed = raw.find("seed");
   if (seed && seed->kind() != Value::Kind::Int) fail(*seed, "seed", "expected an integer, got " + seed->display());
   out.set("seed", seed ? *seed : Value(std::int64_t{0}));
-  const Value* section = raw.find("algorithm");
-  if (!section) fail(raw, "algorithm", "missing: the experiment must name an algorithm (algorithm: {name: ...})");
-  if (!section->is_map()) fail(*section, "algorithm", std::string("expected a map, got ") + section->kind_name());
-  const Value* name = section->find("name");
-  if (!name || name->kind() != Value::Kind::String)
-    fail(name ? *name : *section, "algorithm.name", "expected the name of an algorithm component");
-  const ComponentInfo* c = registry.find(name->as_string());
-  if (!c || c->kind != ComponentKind::Algorithm) {
-    std::string msg = "unknown algorithm '" + name->as_string() + "'";
-    const std::string guess = did_you_mean(name->as_string(), registry.names());
-    if (!guess.empty()) msg += "; did you mean '" + guess + "'?";
-    msg += " (loaded components:";
-    for (const auto& n : registry.names()) msg += " " + n;
-    msg += registry.names().empty() ? " none; is the plugin path right?)" : ")";
-    fail(*name, "algorithm.name", msg);
+  const Value* model = raw.find("model");
+  const Value* algorithm = raw.find("algorithm");
+  if (model && algorithm)
+    fail(*model, "model", "an experiment runs either an algorithm or a model, not both (drop the algorithm: section)");
+  if (!model) {
+    for (const char* k : {"dataset", "train", "eval"})
+      if (const Value* v = raw.find(k))
+        fail(*v, k, "only model experiments have this section (add model: {name: ...})");
+    const ComponentInfo* c = component_of(raw, "algorithm", ComponentKind::Algorithm, registry);
+    out.set("algorithm", c->schema.resolve(*raw.find("algorithm"), "algorithm", {"name"}));
+    *component_out = c;
+    *dataset_out = nullptr;
+    return out;
   }
-  out.set("algorithm", c->schema.resolve(*section, "algorithm", {"name"}));
-  *component_out = c;
+  const ComponentInfo* d = component_of(raw, "dataset", ComponentKind::Dataset, registry);
+  const ComponentInfo* m = component_of(raw, "model", ComponentKind::Model, registry);
+  out.set("dataset", d->schema.resolve(*raw.find("dataset"), "dataset", {"name"}));
+  out.set("model", m->schema.resolve(*model, "model", {"name"}));
+  const Value empty = Value::map();
+  for (const auto& [key, schema] :
+       {std::pair<const char*, const Schema*>{"train", &train_schema()}, {"eval", &eval_schema()}}) {
+    const Value* v = raw.find(key);
+    out.set(key, schema->resolve(v ? *v : empty, key, {}));
+  }
+  *component_out = m;
+  *dataset_out = d;
   return out;
+}
+
+// Dotted paths of every leaf of a resolved config (candidates for did-you-mean).
+void config_keys(const Value& v, const std::string& prefix, std::vector<std::string>& out) {
+  if (v.is_map()) {
+    for (const auto& [k, e] : v.as_map()) config_keys(e, prefix.empty() ? k : prefix + "." + k, out);
+  } else {
+    out.push_back(prefix);
+  }
 }
 
 // Merges a variant into the base; a variant that names a different component replaces that section.
@@ -183,11 +231,6 @@ ExperimentPlan plan_experiment_text(const std::string& text, const std::string& 
     doc.set_path(o.substr(0, eq), std::move(v));
   }
   check_keys(doc, "", kTopKeys);
-  for (const auto& k : kNotYet)
-    if (const Value* v = doc.find(k))
-      throw ConfigError(v->mark.str() + ": " + k +
-                        ": model experiments (model/dataset/train/eval sections) are not implemented yet; they "
-                        "arrive with the numerics core. This build runs algorithm experiments only.");
   const Value* name = doc.find("name");
   if (!name)
     throw ConfigError(doc.mark.str() + ": name: missing: every experiment needs a name (it names the results folder)");
@@ -233,11 +276,14 @@ ExperimentPlan plan_experiment_text(const std::string& text, const std::string& 
   for (std::size_t vi = 0; vi < sweep.variants.size(); ++vi) {
     const Value variant_raw = apply_variant(base, sweep.variants[vi]);
     const ComponentInfo* component = nullptr;
-    const Value variant_resolved = resolve_config(variant_raw, registry, &component);
+    const ComponentInfo* dataset = nullptr;
+    const Value variant_resolved = resolve_config(variant_raw, registry, &component, &dataset);
     for (const auto& [k, vals] : sweep.grid) {
       if (!variant_resolved.find_path(k)) {
-        std::vector<std::string> known{"seed"};
-        for (const auto& p : component->schema.params()) known.push_back("algorithm." + p.name);
+        std::vector<std::string> known;
+        config_keys(variant_resolved, "", known);
+        // The component selectors are not what a typo most likely meant.
+        std::erase_if(known, [](const std::string& key) { return key.size() > 5 && key.ends_with(".name"); });
         std::string msg = "'" + k + "' is not a key of the resolved config (component " + component->name + ")";
         const std::string guess = did_you_mean(k, known);
         if (!guess.empty()) msg += "; did you mean '" + guess + "'?";
@@ -254,7 +300,7 @@ ExperimentPlan plan_experiment_text(const std::string& text, const std::string& 
       for (std::size_t s = 0; s < n_seeds; ++s) {
         if (!sweep.seeds.empty()) raw.set("seed", sweep.seeds[s]);
         RunSpec run;
-        run.config = resolve_config(raw, registry, &run.component);
+        run.config = resolve_config(raw, registry, &run.component, &run.dataset);
         run.seed = run.config.find("seed")->as_int();
         run.id = sha256_hex(run.config.canonical_json());
         run.swept = Value::map();

@@ -14,10 +14,11 @@ namespace genlab {
 struct RunSpec {
   std::size_t index = 0;  ///< position in sweep order (variants x grid x seeds)
   std::string id;         ///< 64 hex digits
-  Value config;           ///< {seed: S, algorithm: {name: ..., params...}}
+  Value config;           ///< {seed, algorithm: {...}} or {seed, dataset, model, train, eval}
   Value swept;            ///< map: dotted key -> value, for the keys the sweep varies
   std::int64_t seed = 0;
-  const ComponentInfo* component = nullptr;
+  const ComponentInfo* component = nullptr;  ///< the algorithm or the model
+  const ComponentInfo* dataset = nullptr;    ///< model runs only
   std::string short_id() const { return id.substr(0, 16); }
 };
 

@@ -91,6 +91,10 @@ void load_plugin_library(Registry& registry, const std::string& path) {
     mismatch << " sizeof(Value) " << d->sizeof_value << " vs " << sizeof(Value) << ";";
   if (d->sizeof_component != sizeof(ComponentInfo))
     mismatch << " sizeof(ComponentInfo) " << d->sizeof_component << " vs " << sizeof(ComponentInfo) << ";";
+  if (d->eigen_version != detail::kEigenVersion)
+    mismatch << " Eigen " << d->eigen_version << " vs " << detail::kEigenVersion << ";";
+  if (d->eigen_align != EIGEN_MAX_ALIGN_BYTES)
+    mismatch << " EIGEN_MAX_ALIGN_BYTES " << d->eigen_align << " vs " << EIGEN_MAX_ALIGN_BYTES << ";";
   if (!mismatch.str().empty()) {
     std::string m = mismatch.str();
     m.pop_back();

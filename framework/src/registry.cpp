@@ -2,6 +2,9 @@
 
 #include <algorithm>
 
+#include "data/builtin.hpp"
+#include "genlab/version.hpp"
+
 namespace genlab {
 
 std::string Registry::add(ComponentInfo info) {
@@ -22,6 +25,34 @@ std::vector<std::string> Registry::names() const {
   for (const auto& c : components_) out.push_back(c.name);
   std::sort(out.begin(), out.end());
   return out;
+}
+
+}  // namespace genlab
+
+namespace genlab {
+namespace {
+class DirectRegistrar final : public Registrar {
+ public:
+  explicit DirectRegistrar(Registry& r) : r_(r) {}
+  void add(ComponentInfo c) override {
+    c.plugin = "genlab";
+    c.plugin_version = kVersion;
+    c.library = "(built in)";
+    rec.components.push_back(c.name);
+    const std::string err = r_.add(std::move(c));
+    GENLAB_ASSERT(err.empty(), "built-in component registered twice");
+  }
+  PluginRecord rec{"genlab", kVersion, "(built in)", {}};
+
+ private:
+  Registry& r_;
+};
+}  // namespace
+
+void register_builtins(Registry& registry) {
+  DirectRegistrar r(registry);
+  register_toy_datasets(r);
+  registry.plugins.push_back(r.rec);
 }
 
 }  // namespace genlab

@@ -28,6 +28,9 @@ class Registry {
   std::vector<ComponentInfo> components_;
 };
 
+/// Adds the components built into libgenlab (datasets) as plugin "genlab".
+void register_builtins(Registry& registry);
+
 /// Where plugins are looked for, in order: the build tree / install location next to the running
 /// executable, then GENLAB_PLUGIN_PATH (colon-separated), then --plugin-path entries.
 std::vector<std::string> plugin_search_path(const std::vector<std::string>& cli_paths);

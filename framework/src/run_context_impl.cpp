@@ -22,6 +22,14 @@ double RunContextImpl::elapsed() const {
 }
 
 namespace {
+// Names become HDF5 link names: no '/', not empty. Said loudly rather than silently rewritten.
+void check_name(const char* what, const std::string& name) {
+  if (name.empty() || name.find('/') != std::string::npos || name == "." || name == "..")
+    throw Error(std::string(what) + " name '" + name + "' is not allowed (empty, or contains '/'): use '_' or '.'");
+}
+}  // namespace
+
+namespace {
 std::vector<std::pair<std::string, ArrayData>> to_arrays(const std::vector<NamedArray>& in) {
   std::vector<std::pair<std::string, ArrayData>> out;
   for (const auto& a : in) {
@@ -38,6 +46,7 @@ void RunContextImpl::save_checkpoint(const Checkpoint& c) {
   CheckpointRecord rec;
   rec.run_id = spec_.id;
   rec.step = c.step;
+  for (const auto& a : c.arrays) check_name("checkpoint array", a.name);
   rec.state = to_arrays(c.arrays);
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -89,6 +98,7 @@ Rng RunContextImpl::rng(std::string_view purpose) const {
 }
 
 void RunContextImpl::log(const std::string& metric, std::int64_t step, double value) {
+  check_name("metric", metric);
   if (!std::isfinite(value))
     throw NumericalError("metric '" + metric + "' is " + (std::isnan(value) ? "NaN" : "infinite") + " at step " +
                          std::to_string(step));
@@ -102,6 +112,7 @@ void RunContextImpl::log(const std::string& metric, std::int64_t step, double va
 }
 
 void RunContextImpl::set_final(const std::string& metric, double value) {
+  check_name("final metric", metric);
   if (!std::isfinite(value))
     throw NumericalError("final metric '" + metric + "' is " + (std::isnan(value) ? "NaN" : "infinite"));
   std::lock_guard<std::mutex> lock(mutex_);
@@ -114,6 +125,7 @@ void RunContextImpl::set_final(const std::string& metric, double value) {
 }
 
 void RunContextImpl::save_array(const std::string& name, std::int64_t rows, std::int64_t cols, const double* data) {
+  check_name("array", name);
   if (rows < 0 || cols < 0) throw Error("save_array '" + name + "': negative shape");
   ArrayData a;
   a.rows = rows;

@@ -19,6 +19,7 @@
 #include "h5io.hpp"
 #include "result_store.hpp"
 #include "run_context_impl.hpp"
+#include "train/trainer.hpp"
 
 namespace genlab {
 namespace {
@@ -210,9 +211,13 @@ void execute_one(const RunSpec& spec, const ExperimentPlan& plan, ResultStore& s
   rec.host = host_name();
   rec.start_time = now_unix();
   try {
-    const Params params(spec.component->name, *spec.config.find("algorithm"));
-    std::unique_ptr<Algorithm> algorithm = spec.component->make_algorithm(params);
-    algorithm->run(ctx);
+    if (spec.component->kind == ComponentKind::Model) {
+      train_model(*spec.component, *spec.dataset, spec.config, ctx);
+    } else {
+      const Params params(spec.component->name, *spec.config.find("algorithm"));
+      std::unique_ptr<Algorithm> algorithm = spec.component->make_algorithm(params);
+      algorithm->run(ctx);
+    }
     rec.status = "ok";
   } catch (const Cancelled& e) {
     rec.status = "interrupted";

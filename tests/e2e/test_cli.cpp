@@ -184,7 +184,7 @@ TEST_CASE("jobs 1 and jobs 2 give bitwise identical results, and --jobs 2 really
   CHECK(overlapped);
 }
 
-TEST_CASE("a run that throws or logs NaN fails alone; the exit status counts the failures", "[e2e][failure]") {
+TEST_CASE("a run that throws or logs NaN fails alone, the exit status counts the failures", "[e2e][failure]") {
   Sandbox box("failure");
   const auto exp = box.write("fail.yaml",
                              "name: fail\nalgorithm: {name: probe, steps: 5}\n"
@@ -213,7 +213,7 @@ TEST_CASE("a run that throws or logs NaN fails alone; the exit status counts the
   require_h5py_check(box.results("fail"), 4, true);
 }
 
-TEST_CASE("kill -9 mid-sweep loses no finished run; the same command resumes", "[e2e][crash]") {
+TEST_CASE("kill -9 mid-sweep loses no finished run, the same command resumes", "[e2e][crash]") {
   Sandbox box("kill");
   const auto exp = box.write("k.yaml", probe_sweep(250, 12));
   const auto results = box.results("probes");
@@ -285,6 +285,56 @@ TEST_CASE("a run killed after a checkpoint resumes from it and ends as if never 
   CHECK(fs::is_empty(box.results("ck") / "checkpoints"));
 }
 
+TEST_CASE("a killed training run resumes from its checkpoint and ends with the same parameters",
+          "[e2e][train][crash]") {
+  Sandbox box("train_resume");
+  const auto exp =
+      box.write("t.yaml",
+                "name: fit\nseed: 4\ndataset: {name: two_moons, n_train: 2000, n_valid: 500, n_test: 500}\n"
+                "model: {name: gaussian_mixture, components: 6}\n"
+                "train: {lr: 0.05, batch_size: 100, epochs: 6, checkpoint_every: 10}\neval: {samples: 50}\n");
+  const ProcessResult clean = box.genlab({"run", exp, "--out", "clean"});
+  INFO(clean.output);
+  REQUIRE(clean.exit_code == 0);
+  // The 5th checkpoint is written after update 50 of 120, in epoch 2.
+  const ProcessResult crashed = box.genlab({"run", exp}, {{"GENLAB_CRASH_AT", "checkpoint.after_write:5"}});
+  REQUIRE(crashed.exit_code == 86);
+  const ProcessResult again = box.genlab({"run", exp});
+  INFO(again.output);
+  REQUIRE(again.exit_code == 0);
+  const RunRecord r = h5::read_run(run_files(box.results("fit")).at(0).string(), true);
+  CHECK_THAT(r.log, Catch::Contains("resumed from checkpoint at step 50"));
+  bool has_params = false;
+  for (const auto& [name, a] : r.arrays) has_params |= name.rfind("params.", 0) == 0;
+  CHECK(has_params);
+  // Final parameters, samples, every metric series and final metric: bitwise equal to the clean run.
+  require_same_results(box.dir / "clean" / "fit", box.results("fit"), false);
+}
+
+TEST_CASE("training: jobs 1 and jobs 2 agree bitwise, NaN losses and NaN data fail with step and tensor named",
+          "[e2e][train]") {
+  Sandbox box("train");
+  const auto exp =
+      box.write("d.yaml",
+                "name: dens\ndataset: {name: eight_gaussians, n_train: 1000, n_valid: 200, n_test: 200}\n"
+                "model: {name: gaussian_mixture, components: 4}\ntrain: {epochs: 3, batch_size: 50, lr: 0.02}\n"
+                "sweep:\n  seeds: [1, 2, 3]\n");
+  REQUIRE(box.genlab({"run", exp, "--jobs", "1", "--out", "one"}).exit_code == 0);
+  REQUIRE(box.genlab({"run", exp, "--jobs", "2", "--out", "two"}).exit_code == 0);
+  require_same_results(box.dir / "one" / "dens", box.dir / "two" / "dens");
+
+  const auto nan =
+      box.write("n.yaml",
+                "name: nan\ndataset: {name: rings, n_train: 100, n_valid: 20, n_test: 20}\n"
+                "model: {name: nan_model, nan_at_call: 3}\ntrain: {batch_size: 10}\n"
+                "sweep:\n  variants:\n    - {}\n    - {dataset: {name: bad_data}, model: {nan_at_call: -1}}\n");
+  const ProcessResult r = box.genlab({"run", nan});
+  INFO(r.output);
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.output, Catch::Contains("step 3 (epoch 0): the loss is NaN"));
+  CHECK_THAT(r.output, Catch::Contains("dataset bad_data: the valid split contains NaN or Inf"));
+}
+
 TEST_CASE("Ctrl-C stops cleanly: finished runs kept, exit 130, rerun completes", "[e2e][interrupt]") {
   Sandbox box("sigint");
   const auto exp = box.write("i.yaml", probe_sweep(300, 8));
@@ -353,7 +403,8 @@ TEST_CASE("genlab plugins lists components and names every broken library", "[e2
     ++skipped;
   CHECK(skipped == 6);
   // GENLAB_PLUGIN_PATH is searched too (here without --plugin-path).
-  const ProcessResult env = run({GENLAB_BINARY, "plugins"}, {{"GENLAB_PLUGIN_PATH", GENLAB_TEST_PLUGIN_DIR}}, box.dir.string());
+  const ProcessResult env =
+      run({GENLAB_BINARY, "plugins"}, {{"GENLAB_PLUGIN_PATH", GENLAB_TEST_PLUGIN_DIR}}, box.dir.string());
   CHECK(env.exit_code == 0);
   CHECK_THAT(env.output, Catch::Contains("testkit 0.0.1") && Catch::Contains("streams 0.1.0"));
   const ProcessResult plain = run({GENLAB_BINARY, "plugins"}, {}, box.dir.string());

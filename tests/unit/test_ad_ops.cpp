@@ -213,7 +213,7 @@ TEST_CASE("shape errors name the op and both shapes", "[ad]") {
   CHECK_THROWS_WITH(g.backward(a), Catch::Contains("root must be a 1x1 value, got 3x4"));
 }
 
-TEST_CASE("no gradient work for branches without parameters; parameters get their gradients", "[ad]") {
+TEST_CASE("no gradient work for branches without parameters, parameters get their gradients", "[ad]") {
   Graph<double> g;
   MatrixD w = MatrixD::Constant(2, 2, 0.5), gw(2, 2), unused = MatrixD::Ones(1, 1),
           gunused = MatrixD::Constant(1, 1, 9);

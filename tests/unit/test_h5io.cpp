@@ -30,7 +30,7 @@ RunRecord sample_record() {
   r.host = "h";
   r.log = "line one\nline two\n";
   r.metrics.push_back({"loss", Series{{0, 1, 2}, {0.1, 0.2, 0.3}, {3.0, 2.0, 1.5}}});
-  r.metrics.push_back({"a/b", Series{{5}, {0.5}, {-1}}});  // '/' is not allowed in HDF5 names
+  r.metrics.push_back({"a/b", Series{{5}, {0.5}, {-1}}});  // '/' cannot be an HDF5 name: stored as '|'
   r.metrics.push_back({"empty", Series{}});
   r.finals = {{"zeta", 1.25}, {"alpha", -3}};
   r.arrays.push_back({"samples", ArrayData{2, 3, {1, 2, 3, 4, 5, 6}}});

@@ -46,7 +46,7 @@ TEST_CASE("distributions: ranges and moments", "[rng]") {
   for (auto c : counts) CHECK(std::fabs(static_cast<double>(c) / n - 1.0 / 7) < 0.005);
 }
 
-TEST_CASE("streams with different keys differ; the same key repeats", "[rng]") {
+TEST_CASE("streams with different keys differ, the same key repeats", "[rng]") {
   Rng a(1), b(1), c(2);
   for (int i = 0; i < 10; ++i) {
     const auto x = a.next_u64();

@@ -16,7 +16,7 @@ std::string problem_for(const Registry& r, const std::string& file) {
 }
 }  // namespace
 
-TEST_CASE("broken plugins are reported one line each and skipped; the rest load", "[plugin]") {
+TEST_CASE("broken plugins are reported one line each and skipped, the rest load", "[plugin]") {
   Registry reg;
   load_plugins(reg, {GENLAB_PLUGIN_DIR, GENLAB_BAD_PLUGIN_DIR});
   // The good plugin and the good half of the duplicate plugin are there.
@@ -55,7 +55,7 @@ TEST_CASE("loading one library directly throws PluginError naming it", "[plugin]
 TEST_CASE("the same plugin found twice is loaded once", "[plugin]") {
   Registry reg;
   load_plugins(reg, {GENLAB_PLUGIN_DIR, std::string(GENLAB_PLUGIN_DIR) + "/genlab_streams.so"});
-  CHECK(reg.plugins.size() == 1);
+  CHECK(std::count_if(reg.plugins.begin(), reg.plugins.end(), [](const auto& p) { return p.name == "streams"; }) == 1);
   REQUIRE(reg.problems.size() == 1);
   CHECK_THAT(reg.problems[0], Catch::Contains("plugin 'streams' is already loaded"));
 }

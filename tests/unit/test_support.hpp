@@ -10,6 +10,7 @@ namespace genlab::testing {
 inline const Registry& test_registry() {
   static const Registry reg = [] {
     Registry r;
+    register_builtins(r);
     load_plugins(r, {GENLAB_PLUGIN_DIR, GENLAB_TEST_PLUGIN_DIR});
     return r;
   }();

@@ -5,7 +5,7 @@
 
 using namespace genlab;
 
-TEST_CASE("YAML scalars are typed by the core schema; quoted ones stay strings", "[value]") {
+TEST_CASE("YAML scalars are typed by the core schema, quoted ones stay strings", "[value]") {
   const Value v = parse_yaml("a: 12\nb: -3.5\nc: 1e6\nd: true\ne: random\nf: '12'\ng: ~\nh: [1, 2.5, x]\n", "t.yaml");
   CHECK(v.find("a")->kind() == Value::Kind::Int);
   CHECK(v.find("a")->as_int() == 12);

@@ -22,12 +22,19 @@ struct genlab_plugin_descriptor {
   std::uint32_t cxx11_abi;         ///< _GLIBCXX_USE_CXX11_ABI (std::string layout)
   std::uint32_t sizeof_value;      ///< sizeof(genlab::Value)
   std::uint32_t sizeof_component;  ///< sizeof(genlab::ComponentInfo)
+  std::uint32_t eigen_version;     ///< EIGEN_WORLD_VERSION * 10000 + MAJOR * 100 + MINOR
+  std::uint32_t eigen_align;       ///< EIGEN_MAX_ALIGN_BYTES (differs with -mavx512f, -mavx, none)
   const char* compiler;            ///< informative only
   // Identity and registration:
   const char* name;
   const char* version;
   void (*register_components)(genlab::Registrar&);
 };
+}
+
+namespace genlab::detail {
+inline constexpr std::uint32_t kEigenVersion =
+    EIGEN_WORLD_VERSION * 10000 + EIGEN_MAJOR_VERSION * 100 + EIGEN_MINOR_VERSION;
 }
 
 #define GENLAB_DETAIL_STR2(x) #x
@@ -50,6 +57,8 @@ struct genlab_plugin_descriptor {
                                                          static_cast<std::uint32_t>(_GLIBCXX_USE_CXX11_ABI), \
                                                          sizeof(::genlab::Value),                            \
                                                          sizeof(::genlab::ComponentInfo),                    \
+                                                         ::genlab::detail::kEigenVersion,                    \
+                                                         EIGEN_MAX_ALIGN_BYTES,                              \
                                                          GENLAB_DETAIL_COMPILER,                             \
                                                          GENLAB_DETAIL_STR(NAME),                            \
                                                          VERSION,                                            \

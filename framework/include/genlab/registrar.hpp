@@ -9,22 +9,28 @@
 
 #include "genlab/algorithm.hpp"
 #include "genlab/export.hpp"
+#include "genlab/model.hpp"
 #include "genlab/params.hpp"
 #include "genlab/schema.hpp"
 
 namespace genlab {
 
-enum class ComponentKind { Algorithm };
+enum class ComponentKind { Algorithm, Model, Dataset };
 GENLAB_EXPORT const char* component_kind_name(ComponentKind k);
 
 using AlgorithmFactory = std::function<std::unique_ptr<Algorithm>(const Params&)>;
+using ModelFactory = std::function<std::unique_ptr<Model>(const Params&, const ModelSetup&)>;
+/// Makes the splits from the parameters and a data stream of the run (generated data must use only it).
+using DatasetFactory = std::function<DataSplits(const Params&, Rng&)>;
 
 struct ComponentInfo {
   ComponentKind kind = ComponentKind::Algorithm;
   std::string name;     ///< unique across all plugins; lowercase, as written in YAML
   std::string summary;  ///< one line for `genlab plugins`
   Schema schema;
-  AlgorithmFactory make_algorithm;
+  AlgorithmFactory make_algorithm;  ///< kind Algorithm
+  ModelFactory make_model;          ///< kind Model
+  DatasetFactory make_dataset;      ///< kind Dataset
   // Filled in by the host:
   std::string plugin;
   std::string plugin_version;
@@ -45,6 +51,31 @@ class GENLAB_EXPORT Registrar {
     c.summary = std::move(summary);
     c.schema = std::move(schema);
     c.make_algorithm = [](const Params& p) -> std::unique_ptr<Algorithm> { return std::make_unique<T>(p); };
+    add(std::move(c));
+  }
+
+  /// Registers model T, constructed as T(const Params&, const ModelSetup&) for each run.
+  template <class T>
+  void add_model(std::string name, std::string summary, Schema schema) {
+    ComponentInfo c;
+    c.kind = ComponentKind::Model;
+    c.name = std::move(name);
+    c.summary = std::move(summary);
+    c.schema = std::move(schema);
+    c.make_model = [](const Params& p, const ModelSetup& s) -> std::unique_ptr<Model> {
+      return std::make_unique<T>(p, s);
+    };
+    add(std::move(c));
+  }
+
+  /// Registers a dataset made by `make`.
+  void add_dataset(std::string name, std::string summary, Schema schema, DatasetFactory make) {
+    ComponentInfo c;
+    c.kind = ComponentKind::Dataset;
+    c.name = std::move(name);
+    c.summary = std::move(summary);
+    c.schema = std::move(schema);
+    c.make_dataset = std::move(make);
     add(std::move(c));
   }
 };

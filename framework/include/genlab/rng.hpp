@@ -13,6 +13,16 @@ class Rng {
  public:
   explicit Rng(std::uint64_t key) : k0_(static_cast<std::uint32_t>(key)), k1_(static_cast<std::uint32_t>(key >> 32)) {}
 
+  /// An independent stream derived from this one's key and `index` (e.g. one per training step), without
+  /// touching this stream's position. Allocation-free, so it can be called in a hot loop.
+  Rng split(std::uint64_t index) const {
+    std::uint64_t z =
+        ((static_cast<std::uint64_t>(k1_) << 32) | k0_) ^ (index * 0x9E3779B97F4A7C15ull + 0xD1B54A32D192ED03ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;  // splitmix64 finalizer
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return Rng(z ^ (z >> 31));
+  }
+
   std::uint32_t next_u32() {
     if (pos_ == 4) refill();
     return buf_[pos_++];

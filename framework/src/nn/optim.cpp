@@ -35,7 +35,7 @@ class SlotOptimizer : public Optimizer<T> {
     for (std::size_t i = 0; i < names_.size(); ++i)
       for (std::size_t s = 0; s < slot_names_.size(); ++s) {
         const Tensor<T>& t = slots_[i * slot_names_.size() + s];
-        NamedArray a{slot_names_[s] + "/" + names_[i], t.rows(), t.cols(), {}};
+        NamedArray a{slot_names_[s] + ":" + names_[i], t.rows(), t.cols(), {}};
         a.data.assign(t.data(), t.data() + t.size());
         out.push_back(std::move(a));
       }
@@ -52,7 +52,7 @@ class SlotOptimizer : public Optimizer<T> {
       bool found = false;
       for (std::size_t i = 0; i < names_.size() && !found; ++i)
         for (std::size_t s = 0; s < slot_names_.size() && !found; ++s) {
-          if (a.name != slot_names_[s] + "/" + names_[i]) continue;
+          if (a.name != slot_names_[s] + ":" + names_[i]) continue;
           Tensor<T>& t = slots_[i * slot_names_.size() + s];
           if (a.rows != t.rows() || a.cols != t.cols())
             throw Error("optimizer state '" + a.name + "' has shape " + std::to_string(a.rows) + "x" +

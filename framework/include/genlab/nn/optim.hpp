@@ -26,7 +26,7 @@ class Optimizer {
   virtual ~Optimizer() = default;
   /// One update with learning rate `lr` (the schedule's value for this step).
   virtual void step(ParamSet<T>& params, double lr) = 0;
-  /// State for checkpoints: named arrays (e.g. "m/coupling0.W") and the number of steps taken.
+  /// State for checkpoints: named arrays (e.g. "m:coupling0.W") and the number of steps taken.
   virtual std::vector<NamedArray> state() const = 0;
   virtual void load_state(const std::vector<NamedArray>& state) = 0;
   std::int64_t steps() const { return steps_; }

@@ -1,0 +1,50 @@
+#pragma once
+// Model: a component the generic trainer fits to data. A model is its math: parameters, a loss on a batch,
+// and the capabilities it declares (exact log-likelihood, sampling). The trainer owns the loop, batching,
+// evaluation, early stopping, checkpoints, NaN detection and logging.
+//
+// Data are float32 row-major matrices, one example per row.
+#include <memory>
+#include <string>
+
+#include "genlab/ad/graph.hpp"
+#include "genlab/error.hpp"
+#include "genlab/export.hpp"
+#include "genlab/nn/params.hpp"
+#include "genlab/rng.hpp"
+
+namespace genlab {
+
+/// What a model's constructor gets besides its parameters.
+struct ModelSetup {
+  Index dim = 0;       ///< number of columns of the data
+  Rng* rng = nullptr;  ///< for initial weights (a stream of its own per run)
+};
+
+class GENLAB_EXPORT Model {
+ public:
+  virtual ~Model();
+
+  /// Every trainable parameter, named.
+  virtual nn::ParamSet<float>& params() = 0;
+
+  /// The mean loss over the rows of `batch` (1x1), built on g; the trainer minimizes it.
+  /// `rng` serves stochastic losses (sampling inside the loss) and is reproducible per step.
+  virtual ad::Var<float> loss(ad::Graph<float>& g, const Matrix& batch, Rng& rng) = 0;
+
+  /// Capability: exact log p(x) in nats per row ([batch x 1]). Default: not offered.
+  virtual bool has_log_prob() const { return false; }
+  virtual ad::Var<float> log_prob(ad::Graph<float>& g, const Matrix& batch);
+
+  /// Capability: n samples, one per row. Default: not offered.
+  virtual bool can_sample() const { return false; }
+  virtual Matrix sample(Index n, Rng& rng);
+};
+
+/// The splits of a dataset, one example per row.
+struct DataSplits {
+  Matrix train, valid, test;
+  std::string description;  ///< what was generated or read (shown in the run's log)
+};
+
+}  // namespace genlab

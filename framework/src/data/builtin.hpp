@@ -1,0 +1,7 @@
+#pragma once
+// Components that ship inside libgenlab (datasets whose loaders live in the framework).
+#include "genlab/registrar.hpp"
+
+namespace genlab {
+void register_toy_datasets(Registrar& r);
+}  // namespace genlab

@@ -1,0 +1,244 @@
+#include "trainer.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <numeric>
+
+#include "genlab/ad/ops.hpp"
+#include "genlab/nn/optim.hpp"
+#include "train_config.hpp"
+
+namespace genlab {
+namespace {
+
+// Everything the loop needs to continue exactly where a checkpoint left it.
+struct LoopState {
+  std::int64_t epoch = 0, batch = 0, step = 0, bad_epochs = 0;
+  double best = 0, loss_sum = 0;
+  std::int64_t loss_count = 0;
+  bool has_best = false;
+  std::vector<double> pack() const {
+    return {double(epoch), double(batch), double(step),       double(bad_epochs),
+            best,          loss_sum,      double(loss_count), has_best ? 1.0 : 0.0};
+  }
+  void unpack(const std::vector<double>& v) {
+    if (v.size() != 8) throw Error("checkpoint: trainer state has " + std::to_string(v.size()) + " values, expected 8");
+    epoch = std::int64_t(v[0]), batch = std::int64_t(v[1]), step = std::int64_t(v[2]), bad_epochs = std::int64_t(v[3]);
+    best = v[4], loss_sum = v[5], loss_count = std::int64_t(v[6]), has_best = v[7] != 0;
+  }
+};
+
+NamedArray to_array(const std::string& name, const Matrix& m) {
+  NamedArray a{name, m.rows(), m.cols(), {}};
+  a.data.assign(m.data(), m.data() + m.size());
+  return a;
+}
+
+void from_array(const NamedArray& a, Matrix& m) {
+  if (a.rows != m.rows() || a.cols != m.cols())
+    throw Error("checkpoint: '" + a.name + "' is " + std::to_string(a.rows) + "x" + std::to_string(a.cols) +
+                ", the model's is " + std::to_string(m.rows()) + "x" + std::to_string(m.cols()));
+  for (Index i = 0; i < m.size(); ++i) m.data()[i] = static_cast<float>(a.data[static_cast<std::size_t>(i)]);
+}
+
+void check_split(const Matrix& m, const char* split, Index dim, const std::string& dataset) {
+  if (m.rows() == 0) throw Error("dataset " + dataset + ": the " + split + " split is empty");
+  if (m.cols() != dim)
+    throw Error("dataset " + dataset + ": the " + split + " split has " + std::to_string(m.cols()) +
+                " columns, train has " + std::to_string(dim));
+  if (!m.allFinite()) throw NumericalError("dataset " + dataset + ": the " + split + " split contains NaN or Inf");
+}
+
+// Mean loss and (if offered) mean NLL over a split, in evaluation batches, no gradients.
+struct Evaluation {
+  double loss = 0, nll = NAN;
+};
+
+Evaluation evaluate(Model& m, ad::Graph<float>& g, const Matrix& data, Index batch_size, Rng rng) {
+  Evaluation e;
+  double loss_sum = 0, nll_sum = 0;
+  g.set_grad_enabled(false);
+  Matrix batch;
+  for (Index start = 0, k = 0; start < data.rows(); start += batch_size, ++k) {
+    const Index rows = std::min(batch_size, data.rows() - start);
+    batch = data.middleRows(start, rows);
+    g.reset();
+    Rng r = rng.split(static_cast<std::uint64_t>(k));
+    loss_sum += double(m.loss(g, batch, r).value()(0, 0)) * double(rows);
+    if (m.has_log_prob()) {
+      g.reset();
+      nll_sum -= m.log_prob(g, batch).value().template cast<double>().sum();
+    }
+  }
+  g.set_grad_enabled(true);
+  e.loss = loss_sum / double(data.rows());
+  if (m.has_log_prob()) e.nll = nll_sum / double(data.rows());
+  return e;
+}
+
+}  // namespace
+
+void train_model(const ComponentInfo& model_info, const ComponentInfo& dataset_info, const Value& config,
+                 RunContext& ctx) {
+  const TrainConfig tc = read_train_config(Params("train", *config.find("train")));
+  const EvalConfig ec = read_eval_config(Params("eval", *config.find("eval")));
+
+  Rng data_rng = ctx.rng("data");
+  DataSplits data = dataset_info.make_dataset(Params(dataset_info.name, *config.find("dataset")), data_rng);
+  const Index dim = data.train.cols();
+  check_split(data.train, "train", dim, dataset_info.name);
+  check_split(data.valid, "valid", dim, dataset_info.name);
+  check_split(data.test, "test", dim, dataset_info.name);
+  ctx.note(data.description);
+
+  Rng init_rng = ctx.rng("init");
+  std::unique_ptr<Model> model =
+      model_info.make_model(Params(model_info.name, *config.find("model")), ModelSetup{dim, &init_rng});
+  auto& params = model->params();
+  auto optimizer = nn::make_optimizer<float>(tc.optimizer, params);
+  const bool has_nll = model->has_log_prob();
+  const std::string valid_metric = has_nll ? "valid_nll" : "valid_loss";
+
+  LoopState st;
+  std::vector<Matrix> best(params.size());
+  if (auto c = ctx.restore_checkpoint()) {
+    std::vector<NamedArray> opt_state;
+    for (const auto& a : c->arrays) {
+      if (a.name == "trainer") {
+        st.unpack(a.data);
+      } else if (a.name.rfind("param:", 0) == 0 || a.name.rfind("best:", 0) == 0) {
+        const bool is_best = a.name[0] == 'b';
+        const std::string pname = a.name.substr(is_best ? 5 : 6);
+        std::size_t k = 0;
+        for (auto& p : params.all()) {
+          if (p.name == pname) {
+            if (is_best)
+              best[k] = p.value, from_array(a, best[k]);
+            else
+              from_array(a, p.value);
+          }
+          ++k;
+        }
+      } else if (a.name.rfind("opt:", 0) == 0) {
+        NamedArray o = a;
+        o.name = a.name.substr(4);
+        opt_state.push_back(std::move(o));
+      }
+    }
+    optimizer->load_state(opt_state);
+  }
+  auto save_checkpoint = [&] {
+    Checkpoint c;
+    c.step = st.step;
+    c.arrays.push_back(NamedArray{"trainer", 1, 8, st.pack()});
+    std::size_t k = 0;
+    for (const auto& p : params.all()) {
+      c.arrays.push_back(to_array("param:" + p.name, p.value));
+      if (st.has_best) c.arrays.push_back(to_array("best:" + p.name, best[k]));
+      ++k;
+    }
+    for (auto& a : optimizer->state()) {
+      a.name = "opt:" + a.name;
+      c.arrays.push_back(std::move(a));
+    }
+    ctx.save_checkpoint(c);
+  };
+
+  const Index n = data.train.rows();
+  const Index batch_size = std::min<Index>(tc.batch_size, n);
+  const Index batches = n / batch_size;  // a last partial batch is dropped: every step has the same shapes
+  const Rng order_rng = ctx.rng("order"), step_rng = ctx.rng("step"), eval_rng = ctx.rng("eval");
+  ad::Graph<float> g;
+  Matrix batch(batch_size, dim);
+  std::vector<Index> order(static_cast<std::size_t>(n));
+  const auto t0 = std::chrono::steady_clock::now();
+  bool stopped_early = false;
+
+  for (; st.epoch < tc.epochs; ++st.epoch, st.batch = 0) {
+    // The epoch's order depends on the epoch only, so a resumed run sees the same batches.
+    std::iota(order.begin(), order.end(), Index{0});
+    Rng shuffle = order_rng.split(static_cast<std::uint64_t>(st.epoch));
+    for (Index i = n - 1; i > 0; --i) std::swap(order[std::size_t(i)], order[shuffle.below(std::uint64_t(i) + 1)]);
+    for (; st.batch < batches; ++st.batch) {
+      for (Index r = 0; r < batch_size; ++r)
+        batch.row(r) = data.train.row(order[std::size_t(st.batch * batch_size + r)]);
+      g.reset();
+      Rng noise = step_rng.split(static_cast<std::uint64_t>(st.step));
+      const ad::Var<float> loss = model->loss(g, batch, noise);
+      if (loss.rows() != 1 || loss.cols() != 1)
+        throw ShapeError(model_info.name + ": loss must be 1x1, got " + std::to_string(loss.rows()) + "x" +
+                         std::to_string(loss.cols()));
+      const float lv = loss.value()(0, 0);
+      if (!std::isfinite(lv))
+        throw NumericalError("step " + std::to_string(st.step) + " (epoch " + std::to_string(st.epoch) +
+                             "): the loss is " + (std::isnan(lv) ? "NaN" : "infinite"));
+      g.backward(loss);
+      for (const auto& p : params.all())
+        if (!p.grad.allFinite())
+          throw NumericalError("step " + std::to_string(st.step) + " (epoch " + std::to_string(st.epoch) +
+                               "): the gradient of parameter '" + p.name + "' contains NaN or Inf");
+      if (tc.clip_norm > 0) nn::clip_grad_norm(params, tc.clip_norm);
+      optimizer->step(params, tc.schedule.lr(st.step, st.epoch));
+      ++st.step;
+      st.loss_sum += lv;
+      ++st.loss_count;
+      ctx.set_progress((double(st.epoch) + double(st.batch + 1) / double(batches)) / double(tc.epochs));
+      if (tc.checkpoint_every > 0 && st.step % tc.checkpoint_every == 0) {
+        ++st.batch;  // the checkpoint resumes at the next batch
+        save_checkpoint();
+        --st.batch;
+      }
+      ctx.check_stop();
+    }
+    ctx.log("train_loss", st.epoch, st.loss_sum / double(std::max<std::int64_t>(1, st.loss_count)));
+    ctx.log("lr", st.epoch, tc.schedule.lr(st.step, st.epoch));
+    st.loss_sum = 0;
+    st.loss_count = 0;
+    const Evaluation v = evaluate(*model, g, data.valid, ec.batch_size, eval_rng.split(std::uint64_t(st.epoch)));
+    ctx.log("valid_loss", st.epoch, v.loss);
+    if (has_nll) ctx.log("valid_nll", st.epoch, v.nll);
+    const double metric = has_nll ? v.nll : v.loss;
+    if (!st.has_best || metric < st.best) {
+      st.has_best = true;
+      st.best = metric;
+      st.bad_epochs = 0;
+      std::size_t k = 0;
+      for (const auto& p : params.all()) best[k++] = p.value;
+    } else if (tc.patience > 0 && ++st.bad_epochs >= tc.patience) {
+      ctx.note("early stop after epoch " + std::to_string(st.epoch) + ": " + valid_metric + " did not improve for " +
+               std::to_string(tc.patience) + " epochs");
+      stopped_early = true;
+      ++st.epoch;
+      break;
+    }
+  }
+  // Evaluate the parameters that did best on the validation split.
+  if (st.has_best) {
+    std::size_t k = 0;
+    for (auto& p : params.all()) p.value = best[k++];
+  }
+  const double train_time = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const Evaluation t = evaluate(*model, g, data.test, ec.batch_size, eval_rng.split(~std::uint64_t{0}));
+  ctx.set_final("test_loss", t.loss);
+  if (has_nll) {
+    ctx.set_final("test_nll", t.nll);
+    ctx.set_final("test_bits_per_dim", t.nll / (double(dim) * std::log(2.0)));
+  }
+  ctx.set_final(has_nll ? "best_valid_nll" : "best_valid_loss", st.best);
+  ctx.set_final("epochs", double(st.epoch));
+  ctx.set_final("steps", double(st.step));
+  ctx.set_final("train_time_s", train_time);  // "time": excluded from determinism comparisons
+  if (stopped_early) ctx.set_final("stopped_early", 1.0);
+  if (ec.samples > 0 && model->can_sample()) {
+    Rng sample_rng = ctx.rng("samples");
+    const Matrix s = model->sample(ec.samples, sample_rng);
+    const MatrixD sd = s.cast<double>();
+    ctx.save_array("samples", sd.rows(), sd.cols(), sd.data());
+  }
+  for (const auto& p : params.all()) {
+    const MatrixD v = p.value.cast<double>();
+    ctx.save_array("params." + p.name, v.rows(), v.cols(), v.data());
+  }
+}
+
+}  // namespace genlab
