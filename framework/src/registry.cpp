@@ -52,6 +52,7 @@ class DirectRegistrar final : public Registrar {
 void register_builtins(Registry& registry) {
   DirectRegistrar r(registry);
   register_toy_datasets(r);
+  register_mnist(r);
   registry.plugins.push_back(r.rec);
 }
 

@@ -257,6 +257,13 @@ bool in_shard(std::size_t index, int shard_index, int shard_count) {
 
 RunSummary run_plan(const ExperimentPlan& plan, const Registry& registry, const RunOptions& opt,
                     std::atomic<bool>& stop) {
+  // A dataset that is not there stops everything before any run starts (and before any file is made),
+  // with one line saying how to get it.
+  for (const auto& r : plan.runs)
+    if (in_shard(r.index, opt.shard_index, opt.shard_count) && r.dataset && r.dataset->check_available) {
+      const std::string missing = r.dataset->check_available(Params(r.dataset->name, *r.config.find("dataset")));
+      if (!missing.empty()) throw Error(missing);
+    }
   ResultStore store(opt.out_root + "/" + plan.name);
   store.remove_stale_temporaries();
   RunSummary summary;

@@ -335,6 +335,19 @@ TEST_CASE("training: jobs 1 and jobs 2 agree bitwise, NaN losses and NaN data fa
   CHECK_THAT(r.output, Catch::Contains("dataset bad_data: the valid split contains NaN or Inf"));
 }
 
+TEST_CASE("a dataset that is not there stops before any run starts, naming the command that fetches it",
+          "[e2e][data]") {
+  Sandbox box("nodata");
+  const auto exp =
+      box.write("m.yaml", "name: m\ndataset: {name: mnist, data_dir: /nonexistent}\nmodel: {name: gaussian_mixture}\n");
+  const ProcessResult r = box.genlab({"run", exp});
+  CHECK(r.exit_code == 65);
+  CHECK(r.output ==
+        "genlab: error: MNIST is not in /nonexistent/mnist (missing train-images-idx3-ubyte): run `bash "
+        "datasets/fetch_mnist.sh` (or set GENLAB_DATA)\n");
+  CHECK_FALSE(fs::exists(box.dir / "results"));
+}
+
 TEST_CASE("Ctrl-C stops cleanly: finished runs kept, exit 130, rerun completes", "[e2e][interrupt]") {
   Sandbox box("sigint");
   const auto exp = box.write("i.yaml", probe_sweep(300, 8));

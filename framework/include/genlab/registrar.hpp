@@ -22,6 +22,8 @@ using AlgorithmFactory = std::function<std::unique_ptr<Algorithm>(const Params&)
 using ModelFactory = std::function<std::unique_ptr<Model>(const Params&, const ModelSetup&)>;
 /// Makes the splits from the parameters and a data stream of the run (generated data must use only it).
 using DatasetFactory = std::function<DataSplits(const Params&, Rng&)>;
+/// Before any run starts: "" if the dataset can be made, else one line saying how to get it.
+using DatasetCheck = std::function<std::string(const Params&)>;
 
 struct ComponentInfo {
   ComponentKind kind = ComponentKind::Algorithm;
@@ -31,6 +33,7 @@ struct ComponentInfo {
   AlgorithmFactory make_algorithm;  ///< kind Algorithm
   ModelFactory make_model;          ///< kind Model
   DatasetFactory make_dataset;      ///< kind Dataset
+  DatasetCheck check_available;     ///< kind Dataset, optional
   // Filled in by the host:
   std::string plugin;
   std::string plugin_version;

@@ -4,4 +4,5 @@
 
 namespace genlab {
 void register_toy_datasets(Registrar& r);
+void register_mnist(Registrar& r);
 }  // namespace genlab
