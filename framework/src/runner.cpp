@@ -68,8 +68,8 @@ ExperimentInfo info_of(const ExperimentPlan& plan, const Registry& registry, con
 class Session {
  public:
   Session(const ExperimentPlan& plan, const Registry& registry, const RunOptions& opt, ResultStore& store,
-          std::size_t todo)
-      : plan_(plan), registry_(registry), opt_(opt), store_(store), todo_(todo) {}
+          std::size_t to_run)
+      : plan_(plan), registry_(registry), opt_(opt), store_(store), to_run_(to_run) {}
 
   void started(RunContextImpl* ctx) {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -88,7 +88,7 @@ class Session {
     else
       ++summary.failed;
     char head[64];
-    std::snprintf(head, sizeof head, "[%*zu/%zu] %-6s %s %6.2fs", width(), done_, todo_,
+    std::snprintf(head, sizeof head, "[%*zu/%zu] %-6s %s %6.2fs", width(), done_, to_run_,
                   rec.status == "ok"       ? "ok"
                   : rec.status == "failed" ? "FAILED"
                                            : rec.status.c_str(),
@@ -134,7 +134,7 @@ class Session {
   void wake() { wake_.notify_all(); }
 
  private:
-  int width() const { return static_cast<int>(std::to_string(todo_).size()); }
+  int width() const { return static_cast<int>(std::to_string(to_run_).size()); }
 
   void print_line(const std::string& line) {
     if (opt_.live) std::fputs("\r\033[K", stdout);
@@ -146,8 +146,8 @@ class Session {
   void draw_status() {
     if (!opt_.live) return;
     std::ostringstream os;
-    os << "\r\033[K" << done_ << "/" << todo_ << " done, " << active_.size() << " running";
-    double remaining_work = static_cast<double>(todo_ - done_);
+    os << "\r\033[K" << done_ << "/" << to_run_ << " done, " << active_.size() << " running";
+    double remaining_work = static_cast<double>(to_run_ - done_);
     for (std::size_t i = 0; i < active_.size() && i < 4; ++i) {
       const double p = std::clamp(active_[i]->progress(), 0.0, 1.0);
       os << (i ? " | " : ": ") << active_[i]->spec().short_id().substr(0, 8) << " " << static_cast<int>(p * 100) << "%";
@@ -175,7 +175,7 @@ class Session {
   const Registry& registry_;
   const RunOptions& opt_;
   ResultStore& store_;
-  std::size_t todo_;
+  std::size_t to_run_;
   std::mutex mutex_;
   std::vector<RunContextImpl*> active_;
   std::size_t done_ = 0;
