@@ -110,7 +110,13 @@ class Session {
     const double t = now_unix();
     if (t - last_index_ < min_gap) return;
     last_index_ = t;
-    rebuild_locked();
+    // The index is derived from the run files: a failure here must not cancel the runs. The final rebuild
+    // after the sweep reports loudly.
+    try {
+      rebuild_locked();
+    } catch (const std::exception& e) {
+      message(std::string("warning: could not update the index (it is rebuilt at the end): ") + e.what());
+    }
   }
 
   void rebuild_index_now() {
