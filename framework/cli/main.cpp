@@ -17,6 +17,7 @@
 #include "registry.hpp"
 #include "results_table.hpp"
 #include "runner.hpp"
+#include "train/train_config.hpp"
 
 namespace {
 
@@ -40,7 +41,7 @@ void on_signal(int) {
 const char* kUsage =
     "usage:\n"
     "  genlab run EXPERIMENT.yaml [--jobs N] [--set KEY=VALUE]... [--dry-run] [--shard I/N] [--out DIR]\n"
-    "  genlab plugins [--describe COMPONENT]\n"
+    "  genlab plugins [--describe COMPONENT|train|eval]\n"
     "  genlab show RESULTS_DIR [--run ID]\n"
     "  genlab --version\n"
     "common options: --plugin-path DIR[:DIR...] (repeatable; also GENLAB_PLUGIN_PATH)\n";
@@ -124,21 +125,32 @@ Registry load_registry(const Args& a, bool quiet) {
 
 int cmd_plugins(const Args& a) {
   Registry reg = load_registry(a, false);
+  auto print_params = [](const Schema& schema) {
+    std::cout << "parameters:\n";
+    for (const auto& p : schema.params()) {
+      std::cout << "  " << p.name << ": " << p.type_text() << "; "
+                << (p.default_value ? "default " + p.default_value->display() : std::string("required")) << "\n      "
+                << p.doc << "\n";
+    }
+  };
+  if (a.describe == "train" || a.describe == "eval") {
+    std::cout << a.describe << " (section of every model experiment, read by the generic trainer)\n";
+    print_params(a.describe == "train" ? train_schema() : eval_schema());
+    return 0;
+  }
   if (!a.describe.empty()) {
     const ComponentInfo* c = reg.find(a.describe);
     if (!c) {
-      std::string guess = did_you_mean(a.describe, reg.names());
+      std::vector<std::string> names = reg.names();
+      names.insert(names.end(), {"train", "eval"});
+      std::string guess = did_you_mean(a.describe, names);
       std::fprintf(stderr, "genlab: no component named '%s'%s\n", a.describe.c_str(),
                    guess.empty() ? "" : ("; did you mean '" + guess + "'?").c_str());
       return kExitUsage;
     }
     std::cout << c->name << " (" << component_kind_name(c->kind) << ", plugin " << c->plugin << " " << c->plugin_version
-              << ")\n  " << c->summary << "\n  library: " << c->library << "\nparameters:\n";
-    for (const auto& p : c->schema.params()) {
-      std::cout << "  " << p.name << ": " << p.type_text() << "; "
-                << (p.default_value ? "default " + p.default_value->display() : std::string("required")) << "\n      "
-                << p.doc << "\n";
-    }
+              << ")\n  " << c->summary << "\n  library: " << c->library << "\n";
+    print_params(c->schema);
     return 0;
   }
   if (reg.plugins.empty())

@@ -425,4 +425,8 @@ TEST_CASE("genlab plugins lists components and names every broken library", "[e2
   const ProcessResult d = box.genlab({"plugins", "--describe", "streaming_median"});
   CHECK(d.exit_code == 0);
   CHECK_THAT(d.output, Catch::Contains("n: int in [1, 1e9]; default 100000") && Catch::Contains("stream length"));
+  const ProcessResult t = box.genlab({"plugins", "--describe", "train"});
+  CHECK(t.exit_code == 0);
+  CHECK_THAT(t.output, Catch::Contains("optimizer: one of {sgd, adam, adamax, adagrad, rmsprop}; default adam") &&
+                           Catch::Contains("checkpoint_every: int in [0, inf]; default 200"));
 }
