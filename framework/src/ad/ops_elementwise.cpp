@@ -7,63 +7,65 @@ namespace genlab::ad {
 using namespace detail;
 
 // ---- binary, broadcasting ----
+// One helper builds every broadcasting binary node: shape check, node, and the forward value computed
+// from both operands expanded to the output shape. Each op below is its forward and its backward.
+
+template <class T, class Forward>
+Var<T> broadcast_binary(const char* op, const Var<T>& a, const Var<T>& b, BackwardFn<T> backward, Forward forward) {
+  Index r, c;
+  broadcast_shape(op, a, b, r, c);
+  Graph<T>& g = *a.graph();
+  Node<T>& n = g.new_node(op, {a, b}, r, c, backward);
+  n.value->noalias() = forward(expand(a.value(), r, c).array(), expand(b.value(), r, c).array()).matrix();
+  return Var<T>(&g, static_cast<int>(g.size()) - 1);
+}
 
 template <class T>
 Var<T> add(const Var<T>& a, const Var<T>& b) {
-  Index r, c;
-  broadcast_shape("add", a, b, r, c);
-  Graph<T>& g = *a.graph();
-  Node<T>& n = g.new_node("add", {a, b}, r, c, [](Graph<T>& g, Node<T>& n) {
-    accumulate_reduced(g, n.inputs[0], *n.grad);
-    accumulate_reduced(g, n.inputs[1], *n.grad);
-  });
-  n.value->noalias() = (expand(a.value(), r, c).array() + expand(b.value(), r, c).array()).matrix();
-  return Var<T>(&g, static_cast<int>(g.size()) - 1);
+  return broadcast_binary<T>(
+      "add", a, b,
+      [](Graph<T>& g, Node<T>& n) {
+        accumulate_reduced(g, n.inputs[0], *n.grad);
+        accumulate_reduced(g, n.inputs[1], *n.grad);
+      },
+      [](const auto& x, const auto& y) { return x + y; });
 }
 
 template <class T>
 Var<T> sub(const Var<T>& a, const Var<T>& b) {
-  Index r, c;
-  broadcast_shape("sub", a, b, r, c);
-  Graph<T>& g = *a.graph();
-  Node<T>& n = g.new_node("sub", {a, b}, r, c, [](Graph<T>& g, Node<T>& n) {
-    accumulate_reduced(g, n.inputs[0], *n.grad);
-    accumulate_reduced(g, n.inputs[1], -*n.grad);
-  });
-  n.value->noalias() = (expand(a.value(), r, c).array() - expand(b.value(), r, c).array()).matrix();
-  return Var<T>(&g, static_cast<int>(g.size()) - 1);
+  return broadcast_binary<T>(
+      "sub", a, b,
+      [](Graph<T>& g, Node<T>& n) {
+        accumulate_reduced(g, n.inputs[0], *n.grad);
+        accumulate_reduced(g, n.inputs[1], -*n.grad);
+      },
+      [](const auto& x, const auto& y) { return x - y; });
 }
 
 template <class T>
 Var<T> mul(const Var<T>& a, const Var<T>& b) {
-  Index r, c;
-  broadcast_shape("mul", a, b, r, c);
-  Graph<T>& g = *a.graph();
-  Node<T>& n = g.new_node("mul", {a, b}, r, c, [](Graph<T>& g, Node<T>& n) {
-    const Tensor<T>& av = *in(g, n, 0).value;
-    const Tensor<T>& bv = *in(g, n, 1).value;
-    const Index r = n.grad->rows(), c = n.grad->cols();
-    accumulate_reduced(g, n.inputs[0], (n.grad->array() * expand(bv, r, c).array()).matrix());
-    accumulate_reduced(g, n.inputs[1], (n.grad->array() * expand(av, r, c).array()).matrix());
-  });
-  n.value->noalias() = (expand(a.value(), r, c).array() * expand(b.value(), r, c).array()).matrix();
-  return Var<T>(&g, static_cast<int>(g.size()) - 1);
+  return broadcast_binary<T>(
+      "mul", a, b,
+      [](Graph<T>& g, Node<T>& n) {
+        const Index r = n.grad->rows(), c = n.grad->cols();
+        accumulate_reduced(g, n.inputs[0], (n.grad->array() * expand(*in(g, n, 1).value, r, c).array()).matrix());
+        accumulate_reduced(g, n.inputs[1], (n.grad->array() * expand(*in(g, n, 0).value, r, c).array()).matrix());
+      },
+      [](const auto& x, const auto& y) { return x * y; });
 }
 
 template <class T>
 Var<T> div(const Var<T>& a, const Var<T>& b) {
-  Index r, c;
-  broadcast_shape("div", a, b, r, c);
-  Graph<T>& g = *a.graph();
-  Node<T>& n = g.new_node("div", {a, b}, r, c, [](Graph<T>& g, Node<T>& n) {
-    const Tensor<T>& bv = *in(g, n, 1).value;
-    const Index r = n.grad->rows(), c = n.grad->cols();
-    accumulate_reduced(g, n.inputs[0], (n.grad->array() / expand(bv, r, c).array()).matrix());
-    // d(a/b)/db = -(a/b)/b = -y/b
-    accumulate_reduced(g, n.inputs[1], (-n.grad->array() * n.value->array() / expand(bv, r, c).array()).matrix());
-  });
-  n.value->noalias() = (expand(a.value(), r, c).array() / expand(b.value(), r, c).array()).matrix();
-  return Var<T>(&g, static_cast<int>(g.size()) - 1);
+  return broadcast_binary<T>(
+      "div", a, b,
+      [](Graph<T>& g, Node<T>& n) {
+        const Tensor<T>& bv = *in(g, n, 1).value;
+        const Index r = n.grad->rows(), c = n.grad->cols();
+        accumulate_reduced(g, n.inputs[0], (n.grad->array() / expand(bv, r, c).array()).matrix());
+        // d(a/b)/db = -(a/b)/b = -y/b
+        accumulate_reduced(g, n.inputs[1], (-n.grad->array() * n.value->array() / expand(bv, r, c).array()).matrix());
+      },
+      [](const auto& x, const auto& y) { return x / y; });
 }
 
 // ---- unary ----
@@ -167,20 +169,16 @@ Var<T> clamp(const Var<T>& x, T lo, T hi) {
 // Binary cross-entropy with logits: softplus(x) - t x; d/dx = sigmoid(x) - t; d/dt = -x.
 template <class T>
 Var<T> bce_with_logits(const Var<T>& logits, const Var<T>& targets) {
-  Index r, c;
-  broadcast_shape("bce_with_logits", logits, targets, r, c);
-  Graph<T>& g = *logits.graph();
-  Node<T>& n = g.new_node("bce_with_logits", {logits, targets}, r, c, [](Graph<T>& g, Node<T>& n) {
-    const Index r = n.grad->rows(), c = n.grad->cols();
-    const auto x = expand(*in(g, n, 0).value, r, c).array();
-    const auto t = expand(*in(g, n, 1).value, r, c).array();
-    accumulate_reduced(g, n.inputs[0], (n.grad->array() * (T(1) / (T(1) + (-x).exp()) - t)).matrix());
-    accumulate_reduced(g, n.inputs[1], (-n.grad->array() * x).matrix());
-  });
-  const auto x = expand(logits.value(), r, c).array();
-  const auto t = expand(targets.value(), r, c).array();
-  n.value->noalias() = (x.max(T(0)) + (-x.abs()).exp().log1p() - t * x).matrix();
-  return Var<T>(&g, static_cast<int>(g.size()) - 1);
+  return broadcast_binary<T>(
+      "bce_with_logits", logits, targets,
+      [](Graph<T>& g, Node<T>& n) {
+        const Index r = n.grad->rows(), c = n.grad->cols();
+        const auto x = expand(*in(g, n, 0).value, r, c).array();
+        const auto t = expand(*in(g, n, 1).value, r, c).array();
+        accumulate_reduced(g, n.inputs[0], (n.grad->array() * (T(1) / (T(1) + (-x).exp()) - t)).matrix());
+        accumulate_reduced(g, n.inputs[1], (-n.grad->array() * x).matrix());
+      },
+      [](const auto& x, const auto& t) { return x.max(T(0)) + (-x.abs()).exp().log1p() - t * x; });
 }
 
 GENLAB_AD_INSTANTIATE_2(add)
