@@ -7,6 +7,8 @@
 #include <cmath>
 #include <cstdlib>
 
+#include <oneapi/tbb/task_arena.h>
+
 #include "genlab/ad/ops.hpp"
 #include "genlab/nn/layers.hpp"
 #include "genlab/nn/optim.hpp"
@@ -98,6 +100,27 @@ TEST_CASE("a plugin model's training step allocates nothing in the steady state"
     const auto loss = model->loss(g, batch, noise);
     g.backward(loss);
     opt->step(model->params(), 1e-3);
+  });
+  CHECK(n == 0);
+}
+
+// Shapes large enough for the packed GEMM and its oneTBB tasks (a 784-500-784 autoencoder step at batch 100):
+// packing buffers are per-thread caches, filled during warm-up. One thread, so every thread has warmed up.
+TEST_CASE("a GEMM-sized training step allocates nothing in the steady state", "[alloc]") {
+  Rng rng(3);
+  nn::ParamSet<float> ps;
+  nn::Mlp<float> mlp(ps, "net", {784, 500, 784}, nn::Activation::Relu, rng);
+  auto opt = nn::make_optimizer(nn::OptimizerConfig{}, ps);
+  const Matrix x = Matrix::Random(100, 784);
+  ad::Graph<float> g;
+  long n = -1;
+  tbb::task_arena(1).execute([&] {
+    n = allocations_in_steady_state([&] {
+      g.reset();
+      const auto loss = ad::mean(ad::square(ad::sub(mlp(g, g.constant(x)), g.constant(x))));
+      g.backward(loss);
+      opt->step(ps, 1e-3);
+    });
   });
   CHECK(n == 0);
 }

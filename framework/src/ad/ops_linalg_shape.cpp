@@ -1,12 +1,36 @@
 // Matrix product and column reshaping ops: forward and backward side by side.
 #include <algorithm>
+#include <type_traits>
 
+#include "genlab/linalg/gemm.hpp"
 #include "ops_common.hpp"
 
 namespace genlab::ad {
 using namespace detail;
 
-// y = a b; da = dy b^T, db = a^T dy. Products are written straight into their destination (noalias).
+// y = a b; da = dy b^T, db = a^T dy. float products go through genlab's packed GEMM (transposes are strided
+// views, gradients accumulate through beta); double (gradient checks) through Eigen.
+template <class T>
+void product(const Tensor<T>& a, bool ta, const Tensor<T>& b, bool tb, bool add, Tensor<T>& c) {
+  if constexpr (std::is_same_v<T, float>) {
+    linalg::ConstView av = linalg::view(a), bv = linalg::view(b);
+    linalg::gemm(1.0f, ta ? av.transposed() : av, tb ? bv.transposed() : bv, add ? 1.0f : 0.0f, linalg::view(c));
+  } else {
+    auto run = [&](const auto& x, const auto& y) {
+      if (add)
+        c.noalias() += x * y;
+      else
+        c.noalias() = x * y;
+    };
+    if (ta)
+      run(a.transpose(), b);
+    else if (tb)
+      run(a, b.transpose());
+    else
+      run(a, b);
+  }
+}
+
 template <class T>
 Var<T> matmul(const Var<T>& a, const Var<T>& b) {
   if (a.cols() != b.rows()) shape_error("matmul", "inner dimensions differ: " + shape(a) + " times " + shape(b));
@@ -14,10 +38,11 @@ Var<T> matmul(const Var<T>& a, const Var<T>& b) {
   Node<T>& n = g.new_node("matmul", {a, b}, a.rows(), b.cols(), [](Graph<T>& g, Node<T>& n) {
     const Tensor<T>& av = *in(g, n, 0).value;
     const Tensor<T>& bv = *in(g, n, 1).value;
-    g.accumulate(n.inputs[0], *n.grad * bv.transpose());
-    g.accumulate(n.inputs[1], av.transpose() * *n.grad);
+    bool add = false;
+    if (Tensor<T>* ga = g.grad_target(n.inputs[0], add)) product(*n.grad, false, bv, true, add, *ga);
+    if (Tensor<T>* gb = g.grad_target(n.inputs[1], add)) product(av, true, *n.grad, false, add, *gb);
   });
-  n.value->noalias() = a.value() * b.value();
+  product(a.value(), false, b.value(), false, false, *n.value);
   return Var<T>(&g, static_cast<int>(g.size()) - 1);
 }
 

@@ -169,6 +169,20 @@ class Graph {
     }
   }
 
+  /// For backward functions that write a gradient themselves (a GEMM with beta): the gradient buffer of node
+  /// `id`, sized like its value, or nullptr if it needs no gradient. `add` tells whether the buffer already
+  /// holds a gradient to add to (beta = 1) or must be overwritten (beta = 0, stale contents ignored).
+  Tensor<T>* grad_target(int id, bool& add) {
+    Node<T>& n = node(id);
+    if (!n.requires_grad) return nullptr;
+    add = n.grad_set;
+    if (!n.grad_set) {
+      n.grad->resize(n.value->rows(), n.value->cols());
+      n.grad_set = true;
+    }
+    return n.grad;
+  }
+
   /// Like accumulate(), into the block of node `id` starting at column `col` (the rest gets zeros first).
   template <class Expr>
   void accumulate_cols(int id, Index col, const Expr& g) {

@@ -1,0 +1,46 @@
+#pragma once
+// Single-precision GEMM used by every matrix product of the autodiff layer:  C = alpha op(A) op(B) + beta C.
+//
+// Operands are strided views, so transposes are free (swap the strides). Work is split into fixed blocks of
+// rows and run as oneTBB tasks inside this_task_arena::isolate: it nests inside the sweep runner without
+// oversubscription, and each element of C is computed by the same sequence of operations whatever the
+// thread count or block assignment (the K dimension is blocked identically for every call of a shape), so
+// results are bitwise independent of the number of threads.
+//
+// Packing buffers are per-thread caches that grow to the largest shape seen and are then reused: a training
+// loop with fixed shapes allocates nothing in the steady state.
+#include <cstdint>
+
+#include "genlab/ad/tensor.hpp"
+#include "genlab/export.hpp"
+
+namespace genlab::linalg {
+
+/// Read-only strided matrix: element (i, j) is data[i * row_stride + j * col_stride].
+struct ConstView {
+  const float* data;
+  Index rows, cols, row_stride, col_stride;
+  ConstView transposed() const { return {data, cols, rows, col_stride, row_stride}; }
+};
+
+/// Writable strided matrix. C is written row by row, so col_stride must be 1.
+struct View {
+  float* data;
+  Index rows, cols, row_stride;
+  operator ConstView() const { return {data, rows, cols, row_stride, 1}; }
+};
+
+inline ConstView view(const Matrix& m) {
+  return {m.data(), m.rows(), m.cols(), m.cols(), 1};
+}
+inline View view(Matrix& m) {
+  return {m.data(), m.rows(), m.cols(), m.cols()};
+}
+
+/// C = alpha A B + beta C (beta == 0 never reads C, so C may hold garbage or NaN).
+GENLAB_EXPORT void gemm(float alpha, const ConstView& a, const ConstView& b, float beta, const View& c);
+
+/// Which kernel gemm() runs on this CPU ("avx512 12x32" or "eigen"), for benchmark and run metadata.
+GENLAB_EXPORT const char* gemm_kernel_name();
+
+}  // namespace genlab::linalg

@@ -1,0 +1,100 @@
+// genlab's packed GEMM against a double-precision reference: every edge of the register tile and of the K
+// blocking, transposed and strided operands, alpha/beta, and bitwise independence from the thread count.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <limits>
+
+#include <oneapi/tbb/task_arena.h>
+
+#include "genlab/linalg/gemm.hpp"
+#include "genlab/rng.hpp"
+
+using namespace genlab;
+
+namespace {
+Matrix random_matrix(Index r, Index c, Rng& rng) {
+  Matrix m(r, c);
+  for (Index i = 0; i < m.size(); ++i) m.data()[i] = static_cast<float>(rng.normal());
+  return m;
+}
+
+// Checks C = alpha op(A) op(B) + beta C0 for one shape and transpose setting.
+void check_case(Index M, Index K, Index N, bool ta, bool tb, float alpha, float beta, Rng& rng) {
+  const Matrix a = ta ? random_matrix(K, M, rng) : random_matrix(M, K, rng);
+  const Matrix b = tb ? random_matrix(N, K, rng) : random_matrix(K, N, rng);
+  const Matrix c0 = random_matrix(M, N, rng);
+  Matrix c = c0;
+  if (beta == 0.0f) c.setConstant(std::numeric_limits<float>::quiet_NaN());  // must never be read
+  linalg::ConstView av = linalg::view(a), bv = linalg::view(b);
+  linalg::gemm(alpha, ta ? av.transposed() : av, tb ? bv.transposed() : bv, beta, linalg::view(c));
+
+  const MatrixD ad = ta ? MatrixD(a.cast<double>().transpose()) : a.cast<double>();
+  const MatrixD bd = tb ? MatrixD(b.cast<double>().transpose()) : b.cast<double>();
+  const MatrixD ref = double(alpha) * (ad * bd) + double(beta) * c0.cast<double>();
+  // float rounding of a K-term sum of N(0,1) products: error grows like sqrt(K) eps.
+  const double tol = 1e-5 * std::sqrt(double(K) + 1) * 8;
+  INFO("M=" << M << " K=" << K << " N=" << N << " ta=" << ta << " tb=" << tb << " alpha=" << alpha << " beta=" << beta);
+  REQUIRE(c.allFinite());
+  CHECK((c.cast<double>() - ref).cwiseAbs().maxCoeff() <= tol * (1 + std::abs(alpha)));
+}
+}  // namespace
+
+TEST_CASE("gemm matches a double reference on tile, block and transpose edges", "[gemm]") {
+  Rng rng(11);
+  // Sizes straddle the 10-row x 32-column register tile, the 384-deep K block, and the small-product path.
+  for (Index M : {1, 4, 9, 10, 11, 37, 100, 133})
+    for (Index N : {1, 15, 16, 17, 32, 33, 100})
+      for (Index K : {1, 7, 64, 384, 385, 800}) check_case(M, K, N, false, false, 1.0f, 0.0f, rng);
+  for (bool ta : {false, true})
+    for (bool tb : {false, true})
+      for (float beta : {0.0f, 1.0f, 0.5f}) {
+        check_case(57, 400, 70, ta, tb, 1.0f, beta, rng);
+        check_case(120, 33, 48, ta, tb, -0.5f, beta, rng);
+      }
+}
+
+TEST_CASE("gemm reads and writes strided sub-blocks in place", "[gemm]") {
+  Rng rng(12);
+  const Matrix big_a = random_matrix(60, 90, rng), big_b = random_matrix(80, 70, rng);
+  Matrix big_c = random_matrix(50, 100, rng);
+  const Matrix before = big_c;
+  // A = big_a[5:45, 10:70], B = big_b[3:63, 2:52], C = big_c[4:44, 20:70].
+  const linalg::ConstView a{big_a.data() + 5 * 90 + 10, 40, 60, 90, 1};
+  const linalg::ConstView b{big_b.data() + 3 * 70 + 2, 60, 50, 70, 1};
+  const linalg::View c{big_c.data() + 4 * 100 + 20, 40, 50, 100};
+  linalg::gemm(1.0f, a, b, 1.0f, c);
+  const MatrixD ref = big_a.block(5, 10, 40, 60).cast<double>() * big_b.block(3, 2, 60, 50).cast<double>() +
+                      before.block(4, 20, 40, 50).cast<double>();
+  CHECK((big_c.block(4, 20, 40, 50).cast<double>() - ref).cwiseAbs().maxCoeff() < 1e-4);
+  // Everything outside the C block is untouched.
+  Matrix outside = big_c;
+  outside.block(4, 20, 40, 50) = before.block(4, 20, 40, 50);
+  CHECK(outside == before);
+}
+
+TEST_CASE("gemm with an empty inner dimension gives beta C", "[gemm]") {
+  const Matrix a(3, 0), b(0, 4);
+  Matrix c = Matrix::Constant(3, 4, 2.0f);
+  linalg::gemm(1.0f, linalg::view(a), linalg::view(b), 0.5f, linalg::view(c));
+  CHECK(c == Matrix::Constant(3, 4, 1.0f));
+  linalg::gemm(1.0f, linalg::view(a), linalg::view(b), 0.0f, linalg::view(c));
+  CHECK(c == Matrix::Zero(3, 4));
+}
+
+TEST_CASE("gemm results are bitwise the same with 1 and 2 threads", "[gemm]") {
+  Rng rng(13);
+  const Matrix a = random_matrix(200, 1000, rng), b = random_matrix(1000, 392, rng);
+  Matrix c1(200, 392), c2(200, 392);
+  tbb::task_arena(1).execute([&] { linalg::gemm(1.0f, linalg::view(a), linalg::view(b), 0.0f, linalg::view(c1)); });
+  tbb::task_arena(2).execute([&] { linalg::gemm(1.0f, linalg::view(a), linalg::view(b), 0.0f, linalg::view(c2)); });
+  CHECK(c1 == c2);
+  // And the transposed (weight-gradient) form, K = batch.
+  Matrix d1(1000, 392), d2(1000, 392);
+  const Matrix dy = random_matrix(200, 392, rng);
+  tbb::task_arena(1).execute(
+      [&] { linalg::gemm(1.0f, linalg::view(a).transposed(), linalg::view(dy), 0.0f, linalg::view(d1)); });
+  tbb::task_arena(2).execute(
+      [&] { linalg::gemm(1.0f, linalg::view(a).transposed(), linalg::view(dy), 0.0f, linalg::view(d2)); });
+  CHECK(d1 == d2);
+}
