@@ -7,6 +7,7 @@
 #include "genlab/ad/ops.hpp"
 #include "genlab/nn/optim.hpp"
 #include "train_config.hpp"
+#include "train_step.hpp"
 
 namespace genlab {
 namespace {
@@ -162,23 +163,9 @@ void train_model(const ComponentInfo& model_info, const ComponentInfo& dataset_i
     for (; st.batch < batches; ++st.batch) {
       for (Index r = 0; r < batch_size; ++r)
         batch.row(r) = data.train.row(order[std::size_t(st.batch * batch_size + r)]);
-      g.reset();
       Rng noise = step_rng.split(static_cast<std::uint64_t>(st.step));
-      const ad::Var<float> loss = model->loss(g, batch, noise);
-      if (loss.rows() != 1 || loss.cols() != 1)
-        throw ShapeError(model_info.name + ": loss must be 1x1, got " + std::to_string(loss.rows()) + "x" +
-                         std::to_string(loss.cols()));
-      const float lv = loss.value()(0, 0);
-      if (!std::isfinite(lv))
-        throw NumericalError("step " + std::to_string(st.step) + " (epoch " + std::to_string(st.epoch) +
-                             "): the loss is " + (std::isnan(lv) ? "NaN" : "infinite"));
-      g.backward(loss);
-      for (const auto& p : params.all())
-        if (!p.grad.allFinite())
-          throw NumericalError("step " + std::to_string(st.step) + " (epoch " + std::to_string(st.epoch) +
-                               "): the gradient of parameter '" + p.name + "' contains NaN or Inf");
-      if (tc.clip_norm > 0) nn::clip_grad_norm(params, tc.clip_norm);
-      optimizer->step(params, tc.schedule.lr(st.step, st.epoch));
+      const float lv = train_step(model_info.name, *model, g, batch, noise, *optimizer, tc.clip_norm,
+                                  tc.schedule.lr(st.step, st.epoch), {st.step, st.epoch});
       ++st.step;
       st.loss_sum += lv;
       ++st.loss_count;
