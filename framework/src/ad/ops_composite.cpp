@@ -28,7 +28,7 @@ template <class T>
 Var<T> mask(const Var<T>& x, const Tensor<T>& m) {
   if (m.rows() != x.rows() || m.cols() != x.cols())
     detail::shape_error("mask", "mask " + detail::shape(m.rows(), m.cols()) + " for " + detail::shape(x));
-  return mul(x, x.graph()->constant(m));
+  return mul(x, x.graph()->constant_view(m));  // m is the caller's (a layer's mask): no copy
 }
 
 template <class T>

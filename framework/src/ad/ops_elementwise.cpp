@@ -8,7 +8,7 @@ using namespace detail;
 
 // ---- binary, broadcasting ----
 // One helper builds every broadcasting binary node: shape check, node, and the forward value computed
-// from both operands expanded to the output shape. Each op below is its forward and its backward.
+// from both operands broadcast to the output shape. Each op below is its forward and its backward.
 
 template <class T, class Forward>
 Var<T> broadcast_binary(const char* op, const Var<T>& a, const Var<T>& b, BackwardFn<T> backward, Forward forward) {
@@ -16,7 +16,7 @@ Var<T> broadcast_binary(const char* op, const Var<T>& a, const Var<T>& b, Backwa
   broadcast_shape(op, a, b, r, c);
   Graph<T>& g = *a.graph();
   Node<T>& n = g.new_node(op, {a, b}, r, c, backward);
-  n.value->noalias() = forward(expand(a.value(), r, c).array(), expand(b.value(), r, c).array()).matrix();
+  broadcast_apply(*n.value, forward, a.value(), b.value());
   return Var<T>(&g, static_cast<int>(g.size()) - 1);
 }
 
@@ -47,9 +47,9 @@ Var<T> mul(const Var<T>& a, const Var<T>& b) {
   return broadcast_binary<T>(
       "mul", a, b,
       [](Graph<T>& g, Node<T>& n) {
-        const Index r = n.grad->rows(), c = n.grad->cols();
-        accumulate_reduced(g, n.inputs[0], (n.grad->array() * expand(*in(g, n, 1).value, r, c).array()).matrix());
-        accumulate_reduced(g, n.inputs[1], (n.grad->array() * expand(*in(g, n, 0).value, r, c).array()).matrix());
+        const auto times = [](const auto& gy, const auto& other) { return gy * other; };
+        accumulate_broadcast(g, n, 0, times, *n.grad, *in(g, n, 1).value);
+        accumulate_broadcast(g, n, 1, times, *n.grad, *in(g, n, 0).value);
       },
       [](const auto& x, const auto& y) { return x * y; });
 }
@@ -60,10 +60,10 @@ Var<T> div(const Var<T>& a, const Var<T>& b) {
       "div", a, b,
       [](Graph<T>& g, Node<T>& n) {
         const Tensor<T>& bv = *in(g, n, 1).value;
-        const Index r = n.grad->rows(), c = n.grad->cols();
-        accumulate_reduced(g, n.inputs[0], (n.grad->array() / expand(bv, r, c).array()).matrix());
+        accumulate_broadcast(g, n, 0, [](const auto& gy, const auto& b) { return gy / b; }, *n.grad, bv);
         // d(a/b)/db = -(a/b)/b = -y/b
-        accumulate_reduced(g, n.inputs[1], (-n.grad->array() * n.value->array() / expand(bv, r, c).array()).matrix());
+        accumulate_broadcast(
+            g, n, 1, [](const auto& gy, const auto& y, const auto& b) { return -gy * y / b; }, *n.grad, *n.value, bv);
       },
       [](const auto& x, const auto& y) { return x / y; });
 }
@@ -172,11 +172,11 @@ Var<T> bce_with_logits(const Var<T>& logits, const Var<T>& targets) {
   return broadcast_binary<T>(
       "bce_with_logits", logits, targets,
       [](Graph<T>& g, Node<T>& n) {
-        const Index r = n.grad->rows(), c = n.grad->cols();
-        const auto x = expand(*in(g, n, 0).value, r, c).array();
-        const auto t = expand(*in(g, n, 1).value, r, c).array();
-        accumulate_reduced(g, n.inputs[0], (n.grad->array() * (T(1) / (T(1) + (-x).exp()) - t)).matrix());
-        accumulate_reduced(g, n.inputs[1], (-n.grad->array() * x).matrix());
+        const Tensor<T>&x = *in(g, n, 0).value, &t = *in(g, n, 1).value;
+        accumulate_broadcast(
+            g, n, 0, [](const auto& gy, const auto& x, const auto& t) { return gy * (T(1) / (T(1) + (-x).exp()) - t); },
+            *n.grad, x, t);
+        accumulate_broadcast(g, n, 1, [](const auto& gy, const auto& x) { return -gy * x; }, *n.grad, x);
       },
       [](const auto& x, const auto& t) { return x.max(T(0)) + (-x.abs()).exp().log1p() - t * x; });
 }

@@ -61,6 +61,7 @@ struct Node {
   T scalar[2] = {0, 0};     // op parameters (slope, bounds, offsets)
   std::vector<Index> ints;  // op parameters (permutations); capacity kept across resets
   Tensor<T> own_value, own_grad;
+  Tensor<T> scratch;  // backward workspace (broadcast gradient terms); capacity kept across resets
   Tensor<T>* value = &own_value;  // parameters point at storage outside the graph
   Tensor<T>* grad = &own_grad;
 };
@@ -86,6 +87,15 @@ class Graph {
   Var<T> constant(const Eigen::Ref<const Tensor<T>>& v) {
     Node<T>& n = new_node("constant", {}, v.rows(), v.cols(), nullptr);
     *n.value = v;
+    n.requires_grad = false;
+    return Var<T>(this, size_ - 1);
+  }
+
+  /// A leaf that reads `v` in place (no copy): large constants such as masks or a batch held by the caller.
+  /// `v` must stay alive and unchanged until the graph is reset.
+  Var<T> constant_view(const Tensor<T>& v) {
+    Node<T>& n = new_node("constant", {}, 0, 0, nullptr);
+    n.value = const_cast<Tensor<T>*>(&v);  // never written: a constant has no gradient and no backward
     n.requires_grad = false;
     return Var<T>(this, size_ - 1);
   }

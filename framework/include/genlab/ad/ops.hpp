@@ -95,7 +95,8 @@ Var<T> gaussian_log_prob(const Var<T>& x, const Var<T>& mu, const Var<T>& log_va
 /// log of the standard logistic density: -softplus(x) - softplus(-x).
 template <class T>
 Var<T> logistic_log_prob(const Var<T>& x);
-/// x * mask for a constant mask (masked weights); no gradient flows to the mask.
+/// x * mask for a constant mask (masked weights); no gradient flows to the mask. The mask is read in place:
+/// it must outlive the pass (a layer member, not a temporary).
 template <class T>
 Var<T> mask(const Var<T>& x, const Tensor<T>& m);
 /// x - logsumexp_cols(x): log-probabilities over the columns of each row.

@@ -1,0 +1,248 @@
+// Training throughput (examples/s) of a MADE-sized and a NICE-sized model through genlab's real training
+// step (train_step: forward, checks, backward, Adam), with 1 and 2 threads, next to the GEMM-bound ceiling
+// measured in the same process. Prints a table and one JSON line per (model, threads); asserts nothing.
+// scripts/bench_vs_pytorch.sh runs it interleaved with the PyTorch references of ../shared/bench/.
+//
+// The models mirror ../shared/bench/peers/models.py:
+//   made: 784-500-784 masked MLP, ReLU, natural order, hidden degrees uniform in [1, 783], Bernoulli logits,
+//         loss = summed BCE per image averaged over the batch of 100.
+//   nice: x = (pixel + U[0,1)) / 256; 4 additive couplings alternating the even/odd halves (392 each), each
+//         coupling an MLP 392-1000x5 (ReLU)-392; a diagonal scale exp(s); standard logistic prior; batch 200.
+// The data are synthetic with MNIST's shape (binary pixels for made, 8-bit pixels for nice): the work per
+// step does not depend on the values. Protocol as the peers: warm-up steps, then 5 timed windows, median.
+//   build/framework/bench/genlab_bench_train [--models made,nice] [--threads 1,2] [--json]
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <numeric>
+#include <string>
+#include <vector>
+
+#include <oneapi/tbb/task_arena.h>
+
+#include "genlab/ad/ops.hpp"
+#include "genlab/linalg/gemm.hpp"
+#include "genlab/nn/layers.hpp"
+#include "genlab/nn/optim.hpp"
+#include "train/train_step.hpp"
+
+using namespace genlab;
+
+namespace {
+
+constexpr Index kPixels = 784;
+
+class MadeSized : public Model {
+ public:
+  explicit MadeSized(Rng& rng) {
+    in_ = nn::MaskedLinear<float>(ps_, "hidden", kPixels, 500, rng);
+    out_ = nn::MaskedLinear<float>(ps_, "out", 500, kPixels, rng);
+    std::vector<int> degree(500);
+    for (int& d : degree) d = 1 + static_cast<int>(rng.below(kPixels - 1));
+    Matrix m1(kPixels, 500), m2(500, kPixels);
+    for (Index i = 0; i < kPixels; ++i)
+      for (Index h = 0; h < 500; ++h) {
+        m1(i, h) = degree[std::size_t(h)] >= i + 1 ? 1.0f : 0.0f;  // hidden unit h sees pixels 1..degree
+        m2(h, i) = i + 1 > degree[std::size_t(h)] ? 1.0f : 0.0f;   // output i sees units of lower degree
+      }
+    in_.set_mask(m1);
+    out_.set_mask(m2);
+  }
+  nn::ParamSet<float>& params() override { return ps_; }
+  ad::Var<float> loss(ad::Graph<float>& g, const Matrix& batch, Rng&) override {
+    const auto x = g.constant(batch);
+    const auto logits = out_(g, ad::relu(in_(g, x)));
+    return ad::sum(ad::bce_with_logits(logits, x)) * (1.0f / float(batch.rows()));
+  }
+
+ private:
+  nn::ParamSet<float> ps_;
+  nn::MaskedLinear<float> in_, out_;
+};
+
+class NiceSized : public Model {
+ public:
+  explicit NiceSized(Rng& rng) {
+    for (int c = 0; c < 4; ++c)
+      nets_.emplace_back(ps_, "coupling" + std::to_string(c), std::vector<Index>{392, 1000, 1000, 1000, 1000, 1000, 392},
+                         nn::Activation::Relu, rng);
+    log_scale_ = &ps_.add("log_scale", Matrix::Zero(1, kPixels));
+    for (Index i = 0; i < kPixels; ++i) even_odd_.push_back(i % 2 == 0 ? i / 2 : 392 + i / 2);
+    // even_odd_[k] is where column k lands; permute_cols wants, for each output column, its source column.
+    std::vector<Index> src(kPixels);
+    for (Index i = 0; i < kPixels; ++i) src[std::size_t(even_odd_[std::size_t(i)])] = i;
+    even_odd_ = src;
+  }
+  nn::ParamSet<float>& params() override { return ps_; }
+  ad::Var<float> loss(ad::Graph<float>& g, const Matrix& batch, Rng& rng) override {
+    noisy_.resize(batch.rows(), batch.cols());
+    for (Index i = 0; i < batch.size(); ++i)
+      noisy_.data()[i] = (batch.data()[i] + static_cast<float>(rng.uniform())) * (1.0f / 256.0f);
+    const auto x = ad::permute_cols(g.constant(noisy_), even_odd_);
+    ad::Var<float> half[2] = {ad::slice_cols(x, 0, 392), ad::slice_cols(x, 392, 392)};
+    for (int c = 0; c < 4; ++c) {  // coupling c adds m(other half) to half c % 2
+      const int t = c % 2;
+      half[t] = half[t] + nets_[std::size_t(c)](g, half[1 - t]);
+    }
+    const auto s = g.parameter(log_scale_->value, log_scale_->grad);
+    const auto h = ad::concat_cols(half[0], half[1]) * ad::exp(s);
+    // -log p(x) = -(sum_i log logistic(h_i) + sum_i s_i), averaged over the batch.
+    const auto log_p = ad::sum(ad::logistic_log_prob(h)) * (1.0f / float(batch.rows())) + ad::sum(s);
+    return -log_p;
+  }
+
+ private:
+  nn::ParamSet<float> ps_;
+  std::vector<nn::Mlp<float>> nets_;
+  nn::Parameter<float>* log_scale_ = nullptr;
+  std::vector<Index> even_odd_;
+  Matrix noisy_;
+};
+
+struct Spec {
+  std::string name;
+  Index batch;
+  int warmup, steps;
+  double exact_flops;         // training FLOPs per example, GEMMs only, no dX for the data-fed layer
+  Index gm, gk, gn;           // the dominant GEMM shape, for the ceiling
+};
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+// GFLOP/s of our GEMM at one shape (median of 5 trials of >= 0.2 s), in the current arena.
+double gemm_gflops(Index m, Index k, Index n) {
+  const Matrix a = Matrix::Random(m, k), b = Matrix::Random(k, n);
+  Matrix c(m, n);
+  std::vector<double> trials;
+  for (int t = 0; t < 5; ++t) {
+    int reps = 0;
+    const auto t0 = std::chrono::steady_clock::now();
+    do {
+      linalg::gemm(1.0f, linalg::view(a), linalg::view(b), 0.0f, linalg::view(c));
+      ++reps;
+    } while (seconds_since(t0) < 0.2);
+    trials.push_back(2.0 * double(m) * double(k) * double(n) * reps / seconds_since(t0) / 1e9);
+  }
+  return median(trials);
+}
+
+struct Result {
+  double examples_per_s, ceiling, gemm;
+  std::vector<double> windows;
+};
+
+Result measure(const Spec& spec, int threads) {
+  Result r{};
+  tbb::task_arena(threads).execute([&] {
+    Rng rng(0);
+    std::unique_ptr<Model> model;
+    if (spec.name == "made")
+      model = std::make_unique<MadeSized>(rng);
+    else
+      model = std::make_unique<NiceSized>(rng);
+    // The training set as the peers hold it: 60000 examples in memory, batches gathered in shuffled order.
+    const Index n = 60000;
+    Matrix data(n, kPixels);
+    for (Index i = 0; i < data.size(); ++i)
+      data.data()[i] = spec.name == "made" ? float(rng.below(2)) : float(rng.below(256));
+    std::vector<Index> order(static_cast<std::size_t>(n));
+    std::iota(order.begin(), order.end(), Index{0});
+    for (Index i = n - 1; i > 0; --i) std::swap(order[std::size_t(i)], order[rng.below(std::uint64_t(i) + 1)]);
+    nn::OptimizerConfig oc;  // Adam, lr 1e-3, betas (0.9, 0.999), eps 1e-8: the peers' settings
+    auto opt = nn::make_optimizer<float>(oc, model->params());
+    ad::Graph<float> g;
+    Matrix batch(spec.batch, kPixels);
+    std::int64_t step = 0;
+    Index cursor = 0;
+    auto one_step = [&] {
+      if (cursor + spec.batch > n) cursor = 0;
+      for (Index b = 0; b < spec.batch; ++b) batch.row(b) = data.row(order[std::size_t(cursor + b)]);
+      cursor += spec.batch;
+      Rng noise = rng.split(std::uint64_t(step));
+      train_step(spec.name, *model, g, batch, noise, *opt, 0.0, 1e-3, {step, 0});
+      ++step;
+    };
+    for (int i = 0; i < spec.warmup; ++i) one_step();
+    for (int w = 0; w < 5; ++w) {
+      const auto t0 = std::chrono::steady_clock::now();
+      for (int i = 0; i < spec.steps; ++i) one_step();
+      r.windows.push_back(double(spec.steps * spec.batch) / seconds_since(t0));
+    }
+    r.examples_per_s = median(r.windows);
+    r.gemm = gemm_gflops(spec.gm, spec.gk, spec.gn);
+    r.ceiling = r.gemm * 1e9 / spec.exact_flops;
+  });
+  return r;
+}
+
+std::vector<std::string> split(const std::string& s) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= s.size()) {
+    const std::size_t comma = s.find(',', start);
+    out.push_back(s.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> models = {"made", "nice"};
+  std::vector<int> threads = {1, 2};
+  bool json = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--models" && i + 1 < argc) {
+      models = split(argv[++i]);
+    } else if (a == "--threads" && i + 1 < argc) {
+      threads.clear();
+      for (const auto& t : split(argv[++i])) threads.push_back(std::stoi(t));
+    } else if (a == "--json") {
+      json = true;
+    } else {
+      std::fprintf(stderr, "usage: %s [--models made,nice] [--threads 1,2] [--json]\n", argv[0]);
+      return 2;
+    }
+  }
+  // FLOPs as in ../shared/bench/README.md: 2 in out per Linear forward; training = 3x forward minus the
+  // input gradient of the layer fed by data.
+  const Spec specs[] = {
+      {"made", 100, 50, 200, 3.0 * 2 * (784.0 * 500 * 2) - 2 * 784.0 * 500, 100, 784, 500},
+      {"nice", 200, 3, 10, 3.0 * 2 * 4 * (392.0 * 1000 * 2 + 4 * 1000.0 * 1000) - 2 * 392.0 * 1000, 200, 1000, 1000},
+  };
+  if (!json)
+    std::printf("%-6s %7s %14s %24s %16s %12s\n", "model", "threads", "examples/s", "windows (min-max)",
+                "GEMM-bound ceil", "of ceiling");
+  for (const auto& m : models)
+    for (const Spec& spec : specs) {
+      if (spec.name != m) continue;
+      for (int t : threads) {
+        const Result r = measure(spec, t);
+        const auto [lo, hi] = std::minmax_element(r.windows.begin(), r.windows.end());
+        if (json) {
+          std::printf(
+              "{\"model\": \"%s\", \"threads\": %d, \"batch\": %ld, \"examples_per_s\": %.1f, \"ceiling\": %.1f, "
+              "\"gemm_gflops\": %.1f, \"kernel\": \"%s\"}\n",
+              spec.name.c_str(), t, long(spec.batch), r.examples_per_s, r.ceiling, r.gemm, linalg::gemm_kernel_name());
+        } else {
+          char win[64];
+          std::snprintf(win, sizeof win, "%.0f-%.0f", *lo, *hi);
+          std::printf("%-6s %7d %14.0f %24s %16.0f %11.0f%%\n", spec.name.c_str(), t, r.examples_per_s, win,
+                      r.ceiling, 100 * r.examples_per_s / r.ceiling);
+        }
+        std::fflush(stdout);
+      }
+    }
+  return 0;
+}
