@@ -97,15 +97,25 @@ template <class T>
 class Adam final : public SlotOptimizer<T> {
  public:
   Adam(const OptimizerConfig& c, const ParamSet<T>& p) : SlotOptimizer<T>(c, p, {"m", "v"}) {}
+  // One fused pass over parameter, gradient and both moments: the update is memory-bound, and three
+  // separate Eigen assignments would stream the arrays three times.
   void update(Parameter<T>& p, Tensor<T>* s, T lr) override {
     const auto& c = this->cfg_;
-    const T b1 = static_cast<T>(c.beta1), b2 = static_cast<T>(c.beta2);
-    s[0] = b1 * s[0] + (T(1) - b1) * p.grad;
-    s[1] = (b2 * s[1].array() + (T(1) - b2) * p.grad.array().square()).matrix();
+    const T b1 = static_cast<T>(c.beta1), b2 = static_cast<T>(c.beta2), eps = static_cast<T>(c.eps);
     const double t = static_cast<double>(this->steps_);
     const T step = static_cast<T>(lr / (1 - std::pow(c.beta1, t)));
     const T v_corr = static_cast<T>(1.0 / std::sqrt(1 - std::pow(c.beta2, t)));
-    p.value.array() -= step * s[0].array() / (s[1].array().sqrt() * v_corr + static_cast<T>(c.eps));
+    T* __restrict w = p.value.data();
+    const T* __restrict g = p.grad.data();
+    T* __restrict m = s[0].data();
+    T* __restrict v = s[1].data();
+    for (Index i = 0, n = p.value.size(); i < n; ++i) {
+      const T mi = b1 * m[i] + (T(1) - b1) * g[i];
+      const T vi = b2 * v[i] + (T(1) - b2) * g[i] * g[i];
+      m[i] = mi;
+      v[i] = vi;
+      w[i] -= step * mi / (std::sqrt(vi) * v_corr + eps);
+    }
   }
 };
 
