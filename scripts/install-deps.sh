@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages genlab needs to build and test. Idempotent: when every package is
 # already installed it prints nothing and touches nothing (no apt-get update, no network).
+# Packages: the list below plus $EXTRA_PACKAGES (space-separated) for scripts with extra needs.
 set -euo pipefail
 
 packages=(
@@ -10,6 +11,9 @@ packages=(
   hdf5-tools        # h5dump, to inspect results by hand and in tests
   python3 python3-h5py python3-numpy   # tests read results with h5py, as users would
 )
+# Optional extras for one script (e.g. the PyTorch comparison): EXTRA_PACKAGES="python3-torch ...".
+read -r -a extra <<< "${EXTRA_PACKAGES:-}"
+packages+=("${extra[@]}")
 
 missing=()
 for p in "${packages[@]}"; do

@@ -11,6 +11,8 @@
 // The data are synthetic with MNIST's shape (binary pixels for made, 8-bit pixels for nice): the work per
 // step does not depend on the values. Protocol as the peers: warm-up steps, then 5 timed windows, median.
 //   build/framework/bench/genlab_bench_train [--models made,nice] [--threads 1,2] [--json]
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -134,8 +136,14 @@ double gemm_gflops(Index m, Index k, Index n) {
   return median(trials);
 }
 
+long minor_faults() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return u.ru_minflt;
+}
+
 struct Result {
-  double examples_per_s, ceiling, gemm;
+  double examples_per_s, ceiling, gemm, faults_per_step;
   std::vector<double> windows;
 };
 
@@ -171,11 +179,13 @@ Result measure(const Spec& spec, int threads) {
       ++step;
     };
     for (int i = 0; i < spec.warmup; ++i) one_step();
+    const long faults0 = minor_faults();
     for (int w = 0; w < 5; ++w) {
       const auto t0 = std::chrono::steady_clock::now();
       for (int i = 0; i < spec.steps; ++i) one_step();
       r.windows.push_back(double(spec.steps * spec.batch) / seconds_since(t0));
     }
+    r.faults_per_step = double(minor_faults() - faults0) / (5.0 * spec.steps);
     r.examples_per_s = median(r.windows);
     r.gemm = gemm_gflops(spec.gm, spec.gk, spec.gn);
     r.ceiling = r.gemm * 1e9 / spec.exact_flops;
@@ -222,8 +232,8 @@ int main(int argc, char** argv) {
       {"nice", 200, 3, 10, 3.0 * 2 * 4 * (392.0 * 1000 * 2 + 4 * 1000.0 * 1000) - 2 * 392.0 * 1000, 200, 1000, 1000},
   };
   if (!json)
-    std::printf("%-6s %7s %14s %24s %16s %12s\n", "model", "threads", "examples/s", "windows (min-max)",
-                "GEMM-bound ceil", "of ceiling");
+    std::printf("%-6s %7s %14s %24s %16s %12s %12s\n", "model", "threads", "examples/s", "windows (min-max)",
+                "GEMM-bound ceil", "of ceiling", "faults/step");
   for (const auto& m : models)
     for (const Spec& spec : specs) {
       if (spec.name != m) continue;
@@ -233,13 +243,14 @@ int main(int argc, char** argv) {
         if (json) {
           std::printf(
               "{\"model\": \"%s\", \"threads\": %d, \"batch\": %ld, \"examples_per_s\": %.1f, \"ceiling\": %.1f, "
-              "\"gemm_gflops\": %.1f, \"kernel\": \"%s\"}\n",
-              spec.name.c_str(), t, long(spec.batch), r.examples_per_s, r.ceiling, r.gemm, linalg::gemm_kernel_name());
+              "\"gemm_gflops\": %.1f, \"faults_per_step\": %.1f, \"kernel\": \"%s\"}\n",
+              spec.name.c_str(), t, long(spec.batch), r.examples_per_s, r.ceiling, r.gemm, r.faults_per_step,
+              linalg::gemm_kernel_name());
         } else {
           char win[64];
           std::snprintf(win, sizeof win, "%.0f-%.0f", *lo, *hi);
-          std::printf("%-6s %7d %14.0f %24s %16.0f %11.0f%%\n", spec.name.c_str(), t, r.examples_per_s, win,
-                      r.ceiling, 100 * r.examples_per_s / r.ceiling);
+          std::printf("%-6s %7d %14.0f %24s %16.0f %11.0f%% %12.1f\n", spec.name.c_str(), t, r.examples_per_s, win,
+                      r.ceiling, 100 * r.examples_per_s / r.ceiling, r.faults_per_step);
         }
         std::fflush(stdout);
       }

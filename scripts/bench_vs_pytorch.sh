@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Training throughput of genlab (framework/bench/train_bench.cpp) against the PyTorch references of
+# ../shared/bench/peers, on this machine, in the same run, interleaved (genlab, then PyTorch, per model and
+# thread count, REPS times), and the ratios. The PyTorch side runs in the peers' "tuned" configuration (its
+# best here: OpenBLAS's AVX-512 kernel, tcmalloc, passive OpenMP waiting); genlab runs in the environment as
+# given. Needs python3-torch and libtcmalloc-minimal4 (installed here if missing) and MNIST for the peers
+# (datasets/fetch_mnist.sh). Long: ~10 minutes with REPS=3.
+#   bash scripts/bench_vs_pytorch.sh [results_dir]        REPS, MODELS ("made nice"), THREADS ("1 2") optional
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+peers=${PEERS:-$root/../shared/bench/peers}
+out=${1:-$root/results/bench-$(date +%Y%m%d-%H%M%S)}
+REPS=${REPS:-3}
+MODELS=${MODELS:-"made nice"}
+THREADS=${THREADS:-"1 2"}
+[ -f "$peers/bench.py" ] || { echo "bench_vs_pytorch: no PyTorch references at $peers" >&2; exit 1; }
+EXTRA_PACKAGES="python3-torch libtcmalloc-minimal4 npm" bash "$root/scripts/install-deps.sh"
+bash "$root/scripts/build.sh" "$root/build" >/dev/null
+bash "$root/datasets/fetch_mnist.sh" >/dev/null
+export MNIST_DIR=${GENLAB_DATA:-$HOME/.cache/genlab}/mnist
+tc=$(ls /usr/lib/*/libtcmalloc_minimal.so.4 | head -1)
+mkdir -p "$out"
+for rep in $(seq 1 "$REPS"); do
+  for m in $MODELS; do
+    for t in $THREADS; do
+      echo "bench_vs_pytorch: rep $rep $m $t threads" >&2
+      "$root/build/framework/bench/genlab_bench_train" --models "$m" --threads "$t" --json |
+        sed "s/^{/{\"who\": \"genlab\", \"rep\": $rep, /" >> "$out/genlab.jsonl"
+      env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE LD_PRELOAD="$tc" OMP_WAIT_POLICY=PASSIVE OPENBLAS_THREAD_TIMEOUT=4 \
+        /usr/bin/python3 "$peers/bench.py" --model "$m" --threads "$t" --mode speed --tag "tuned,rep$rep" \
+        --out "$out/pytorch.jsonl" >/dev/null
+    done
+  done
+done
+/usr/bin/python3 "$root/scripts/report_bench.py" "$out"
