@@ -3,7 +3,8 @@
 # ../shared/bench/peers, on this machine, in the same run, interleaved (genlab, then PyTorch, per model and
 # thread count, REPS times), and the ratios. The PyTorch side runs in the peers' "tuned" configuration (its
 # best here: OpenBLAS's AVX-512 kernel, tcmalloc, passive OpenMP waiting); genlab runs in the environment as
-# given. Needs python3-torch and libtcmalloc-minimal4 (installed here if missing) and MNIST for the peers
+# given. Needs python3-torch, libopenblas0-pthread (the BLAS torch should find: with only the reference BLAS, or
+# BLIS, as libblas.so.3 the peer runs 3x slower) and libtcmalloc-minimal4 (installed here if missing) and MNIST for the peers
 # (datasets/fetch_mnist.sh). Long: ~10 minutes with REPS=3.
 #   bash scripts/bench_vs_pytorch.sh [results_dir]        REPS, MODELS ("made nice"), THREADS ("1 2") optional
 set -euo pipefail
@@ -14,10 +15,12 @@ REPS=${REPS:-3}
 MODELS=${MODELS:-"made nice"}
 THREADS=${THREADS:-"1 2"}
 [ -f "$peers/bench.py" ] || { echo "bench_vs_pytorch: no PyTorch references at $peers" >&2; exit 1; }
-EXTRA_PACKAGES="python3-torch libtcmalloc-minimal4 npm" bash "$root/scripts/install-deps.sh"
+EXTRA_PACKAGES="python3-torch libopenblas0-pthread libtcmalloc-minimal4" bash "$root/scripts/install-deps.sh"
 bash "$root/scripts/build.sh" "$root/build" >/dev/null
 bash "$root/datasets/fetch_mnist.sh" >/dev/null
 export MNIST_DIR=${GENLAB_DATA:-$HOME/.cache/genlab}/mnist
+blas=$(update-alternatives --query libblas.so.3-x86_64-linux-gnu 2>/dev/null | awk '/^Value:/ {print $2}')
+case "$blas" in *openblas*) ;; *) echo "bench_vs_pytorch: warning: libblas.so.3 is $blas, not OpenBLAS: PyTorch will be slow" >&2 ;; esac
 tc=$(ls /usr/lib/*/libtcmalloc_minimal.so.4 | head -1)
 mkdir -p "$out"
 for rep in $(seq 1 "$REPS"); do

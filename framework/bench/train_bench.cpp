@@ -67,8 +67,8 @@ class NiceSized : public Model {
  public:
   explicit NiceSized(Rng& rng) {
     for (int c = 0; c < 4; ++c)
-      nets_.emplace_back(ps_, "coupling" + std::to_string(c), std::vector<Index>{392, 1000, 1000, 1000, 1000, 1000, 392},
-                         nn::Activation::Relu, rng);
+      nets_.emplace_back(ps_, "coupling" + std::to_string(c),
+                         std::vector<Index>{392, 1000, 1000, 1000, 1000, 1000, 392}, nn::Activation::Relu, rng);
     log_scale_ = &ps_.add("log_scale", Matrix::Zero(1, kPixels));
     for (Index i = 0; i < kPixels; ++i) even_odd_.push_back(i % 2 == 0 ? i / 2 : 392 + i / 2);
     // even_odd_[k] is where column k lands; permute_cols wants, for each output column, its source column.
@@ -106,8 +106,8 @@ struct Spec {
   std::string name;
   Index batch;
   int warmup, steps;
-  double exact_flops;         // training FLOPs per example, GEMMs only, no dX for the data-fed layer
-  Index gm, gk, gn;           // the dominant GEMM shape, for the ceiling
+  double exact_flops;  // training FLOPs per example, GEMMs only, no dX for the data-fed layer
+  Index gm, gk, gn;    // the dominant GEMM shape, for the ceiling
 };
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {

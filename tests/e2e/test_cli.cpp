@@ -335,6 +335,32 @@ TEST_CASE("training: jobs 1 and jobs 2 agree bitwise, NaN losses and NaN data fa
   CHECK_THAT(r.output, Catch::Contains("dataset bad_data: the valid split contains NaN or Inf"));
 }
 
+TEST_CASE("likelihoods through a batch transform include its log-determinant (closed forms)", "[e2e][data]") {
+  // fixed_density has a known density, so the reported bits/dim are known exactly: uniform on [0,1)^D after
+  // dequantization gives 8 bits/dim on the 8-bit scale; a standard logistic density after the logit
+  // transform gives the density (1 - 2 lambda) on [0,1)^D, so 8 - log2(1 - 2 lambda) bits/dim.
+  Sandbox box("transform");
+  const auto exp = box.write(
+      "t.yaml",
+      "name: t\nmodel: {name: fixed_density}\ndataset: {name: pixel_levels}\ntrain: {epochs: 1, batch_size: 16}\n"
+      "sweep:\n  variants:\n    - {}\n    - {model: {density: logistic}, dataset: {logit_lambda: 0.05}}\n");
+  const ProcessResult r = box.genlab({"run", exp});
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  int checked = 0;
+  for (const auto& f : run_files(box.results("t"))) {
+    const RunRecord rec = h5::read_run(f.string(), true);
+    const bool logistic = rec.config_json.find("logistic") != std::string::npos;
+    double bpd = NAN;
+    for (const auto& [name, value] : rec.finals)
+      if (name == "test_bits_per_dim") bpd = value;
+    INFO(rec.config_json);
+    CHECK(bpd == Approx(logistic ? 8 - std::log2(0.9) : 8.0).epsilon(1e-5));
+    ++checked;
+  }
+  CHECK(checked == 2);
+}
+
 TEST_CASE("a dataset that is not there stops before any run starts, naming the command that fetches it",
           "[e2e][data]") {
   Sandbox box("nodata");

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "genlab/ad/graph.hpp"
+#include "genlab/data/transform.hpp"
 #include "genlab/error.hpp"
 #include "genlab/export.hpp"
 #include "genlab/nn/params.hpp"
@@ -44,6 +45,9 @@ class GENLAB_EXPORT Model {
 /// The splits of a dataset, one example per row.
 struct DataSplits {
   Matrix train, valid, test;
+  /// Applied to every batch before the model sees it (nullptr: none); see data/transform.hpp. Likelihoods
+  /// the trainer reports include its log-determinant, so they are for the data as stored here.
+  std::shared_ptr<const BatchTransform> transform;
   std::string description;  ///< what was generated or read (shown in the run's log)
 };
 

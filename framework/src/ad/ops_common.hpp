@@ -49,7 +49,10 @@ void bind_rows(Index, Index, F&& f) {
 /// Calls f with row i of every operand (row_of), in order.
 template <class T, class F, class... Rest>
 void bind_rows(Index i, Index c, F&& f, const Tensor<T>& v, const Rest&... rest) {
-  row_of(v, i, c, [&](const auto& rv) { bind_rows(i, c, [&](const auto&... more) { f(rv, more...); }, rest...); });
+  row_of(v, i, c, [&](const auto& rv) {
+    bind_rows(
+        i, c, [&](const auto&... more) { f(rv, more...); }, rest...);
+  });
 }
 
 template <class T, class... Ts>
@@ -68,7 +71,8 @@ void broadcast_apply(Tensor<T>& out, F f, const Tensor<T>& v, const Ts&... vs) {
     return;
   }
   for (Index i = 0; i < r; ++i)
-    bind_rows(i, c, [&](const auto&... rows) { out.row(i).array() = f(rows...); }, v, vs...);
+    bind_rows(
+        i, c, [&](const auto&... rows) { out.row(i).array() = f(rows...); }, v, vs...);
 }
 
 /// Adds `e` (an output-shaped gradient) to node `id`, summed down to that node's shape.

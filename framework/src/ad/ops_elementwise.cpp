@@ -60,7 +60,8 @@ Var<T> div(const Var<T>& a, const Var<T>& b) {
       "div", a, b,
       [](Graph<T>& g, Node<T>& n) {
         const Tensor<T>& bv = *in(g, n, 1).value;
-        accumulate_broadcast(g, n, 0, [](const auto& gy, const auto& b) { return gy / b; }, *n.grad, bv);
+        accumulate_broadcast(
+            g, n, 0, [](const auto& gy, const auto& b) { return gy / b; }, *n.grad, bv);
         // d(a/b)/db = -(a/b)/b = -y/b
         accumulate_broadcast(
             g, n, 1, [](const auto& gy, const auto& y, const auto& b) { return -gy * y / b; }, *n.grad, *n.value, bv);
@@ -176,7 +177,8 @@ Var<T> bce_with_logits(const Var<T>& logits, const Var<T>& targets) {
         accumulate_broadcast(
             g, n, 0, [](const auto& gy, const auto& x, const auto& t) { return gy * (T(1) / (T(1) + (-x).exp()) - t); },
             *n.grad, x, t);
-        accumulate_broadcast(g, n, 1, [](const auto& gy, const auto& x) { return -gy * x; }, *n.grad, x);
+        accumulate_broadcast(
+            g, n, 1, [](const auto& gy, const auto& x) { return -gy * x; }, *n.grad, x);
       },
       [](const auto& x, const auto& t) { return x.max(T(0)) + (-x.abs()).exp().log1p() - t * x; });
 }

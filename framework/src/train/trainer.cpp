@@ -55,20 +55,29 @@ struct Evaluation {
   double loss = 0, nll = NAN;
 };
 
-Evaluation evaluate(Model& m, ad::Graph<float>& g, const Matrix& data, Index batch_size, Rng rng) {
+// With a batch transform t, the NLL is that of the stored data: -log p(x) = -log p_model(t(x)) - log|det dt/dx|.
+// The transform's randomness (dequantization noise) depends on the batch only, not on the epoch, so that
+// validation NLLs of different epochs are measured on the same noisy data.
+Evaluation evaluate(Model& m, ad::Graph<float>& g, const Matrix& data, const BatchTransform* transform,
+                    Index batch_size, Rng rng, Rng transform_rng) {
   Evaluation e;
   double loss_sum = 0, nll_sum = 0;
   g.set_grad_enabled(false);
-  Matrix batch;
+  Matrix batch, log_det;
   for (Index start = 0, k = 0; start < data.rows(); start += batch_size, ++k) {
     const Index rows = std::min(batch_size, data.rows() - start);
     batch = data.middleRows(start, rows);
-    g.reset();
     Rng r = rng.split(static_cast<std::uint64_t>(k));
+    if (transform) {
+      Rng tr = transform_rng.split(static_cast<std::uint64_t>(k));
+      transform->apply(batch, tr, &log_det);
+    }
+    g.reset();
     loss_sum += double(m.loss(g, batch, r).value()(0, 0)) * double(rows);
     if (m.has_log_prob()) {
       g.reset();
       nll_sum -= m.log_prob(g, batch).value().template cast<double>().sum();
+      if (transform) nll_sum -= log_det.cast<double>().sum();
     }
   }
   g.set_grad_enabled(true);
@@ -91,6 +100,7 @@ void train_model(const ComponentInfo& model_info, const ComponentInfo& dataset_i
   check_split(data.valid, "valid", dim, dataset_info.name);
   check_split(data.test, "test", dim, dataset_info.name);
   ctx.note(data.description);
+  if (data.transform) ctx.note("batch transform: " + data.transform->describe());
 
   Rng init_rng = ctx.rng("init");
   std::unique_ptr<Model> model =
@@ -148,7 +158,8 @@ void train_model(const ComponentInfo& model_info, const ComponentInfo& dataset_i
   const Index n = data.train.rows();
   const Index batch_size = std::min<Index>(tc.batch_size, n);
   const Index batches = n / batch_size;  // a last partial batch is dropped: every step has the same shapes
-  const Rng order_rng = ctx.rng("order"), step_rng = ctx.rng("step"), eval_rng = ctx.rng("eval");
+  const Rng order_rng = ctx.rng("order"), step_rng = ctx.rng("step"), eval_rng = ctx.rng("eval"),
+            transform_rng = ctx.rng("transform");
   ad::Graph<float> g;
   Matrix batch(batch_size, dim);
   std::vector<Index> order(static_cast<std::size_t>(n));
@@ -163,6 +174,10 @@ void train_model(const ComponentInfo& model_info, const ComponentInfo& dataset_i
     for (; st.batch < batches; ++st.batch) {
       for (Index r = 0; r < batch_size; ++r)
         batch.row(r) = data.train.row(order[std::size_t(st.batch * batch_size + r)]);
+      if (data.transform) {  // fresh dequantization noise / binarization for every step
+        Rng tr = transform_rng.split(static_cast<std::uint64_t>(st.step));
+        data.transform->apply(batch, tr, nullptr);
+      }
       Rng noise = step_rng.split(static_cast<std::uint64_t>(st.step));
       const float lv = train_step(model_info.name, *model, g, batch, noise, *optimizer, tc.clip_norm,
                                   tc.schedule.lr(st.step, st.epoch), {st.step, st.epoch});
@@ -181,7 +196,8 @@ void train_model(const ComponentInfo& model_info, const ComponentInfo& dataset_i
     ctx.log("lr", st.epoch, tc.schedule.lr(st.step, st.epoch));
     st.loss_sum = 0;
     st.loss_count = 0;
-    const Evaluation v = evaluate(*model, g, data.valid, ec.batch_size, eval_rng.split(std::uint64_t(st.epoch)));
+    const Evaluation v = evaluate(*model, g, data.valid, data.transform.get(), ec.batch_size,
+                                  eval_rng.split(std::uint64_t(st.epoch)), ctx.rng("eval_transform").split(0));
     ctx.log("valid_loss", st.epoch, v.loss);
     if (has_nll) ctx.log("valid_nll", st.epoch, v.nll);
     const double metric = has_nll ? v.nll : v.loss;
@@ -205,7 +221,8 @@ void train_model(const ComponentInfo& model_info, const ComponentInfo& dataset_i
     for (auto& p : params.all()) p.value = best[k++];
   }
   const double train_time = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  const Evaluation t = evaluate(*model, g, data.test, ec.batch_size, eval_rng.split(~std::uint64_t{0}));
+  const Evaluation t = evaluate(*model, g, data.test, data.transform.get(), ec.batch_size,
+                                eval_rng.split(~std::uint64_t{0}), ctx.rng("eval_transform").split(1));
   ctx.set_final("test_loss", t.loss);
   if (has_nll) {
     ctx.set_final("test_nll", t.nll);
@@ -218,7 +235,8 @@ void train_model(const ComponentInfo& model_info, const ComponentInfo& dataset_i
   if (stopped_early) ctx.set_final("stopped_early", 1.0);
   if (ec.samples > 0 && model->can_sample()) {
     Rng sample_rng = ctx.rng("samples");
-    const Matrix s = model->sample(ec.samples, sample_rng);
+    Matrix s = model->sample(ec.samples, sample_rng);
+    if (data.transform) data.transform->invert(s);  // back to the dataset's value space
     const MatrixD sd = s.cast<double>();
     ctx.save_array("samples", sd.rows(), sd.cols(), sd.data());
   }
