@@ -8,7 +8,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 dest=${GENLAB_DATA:-$HOME/.cache/genlab}/fashion-mnist
 deb=/usr/share/datasets/fashion-mnist
 mkdir -p "$dest"
-if (cd "$dest" && sha256sum --quiet -c "$here/fashion_mnist.sha256" 2>/dev/null); then
+if (cd "$dest" && sha256sum --quiet -c "$here/fashion_mnist.sha256" >/dev/null 2>&1); then
   echo "fetch_fashion_mnist: $dest already holds verified Fashion-MNIST"
   exit 0
 fi

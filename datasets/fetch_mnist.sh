@@ -7,7 +7,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 dest=${GENLAB_DATA:-$HOME/.cache/genlab}/mnist
 mkdir -p "$dest"
-if (cd "$dest" && sha256sum --quiet -c "$here/mnist.sha256" 2>/dev/null); then
+if (cd "$dest" && sha256sum --quiet -c "$here/mnist.sha256" >/dev/null 2>&1); then
   echo "fetch_mnist: $dest already holds verified MNIST"
   exit 0
 fi

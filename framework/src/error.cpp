@@ -32,6 +32,10 @@ Matrix Model::sample(Index, Rng&) {
   throw NotSupported("this model cannot sample");
 }
 
+Matrix Model::inpaint(const Matrix&, const Matrix&, Rng&) {
+  throw NotSupported("this model cannot inpaint");
+}
+
 void assert_fail(const char* cond, const char* msg, const char* file, int line) {
   std::fprintf(stderr, "genlab: internal error at %s:%d: %s (%s)\n", file, line, msg, cond);
   std::abort();

@@ -40,6 +40,11 @@ class GENLAB_EXPORT Model {
   /// Capability: n samples, one per row. Default: not offered.
   virtual bool can_sample() const { return false; }
   virtual Matrix sample(Index n, Rng& rng);
+  /// Capability: inpainting. Returns `x` with every entry whose `observed` entry is 0 replaced by a sample
+  /// from p(x_missing | x_observed), exactly (a model that can only approximate it does not offer it, or
+  /// says so in its summary). Default: not offered.
+  virtual bool can_inpaint() const { return false; }
+  virtual Matrix inpaint(const Matrix& x, const Matrix& observed, Rng& rng);
 };
 
 /// The splits of a dataset, one example per row.

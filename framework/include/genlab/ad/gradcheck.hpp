@@ -72,29 +72,31 @@ inline GradCheckResult check_gradients(const GradFn& f, std::vector<MatrixD> inp
 namespace genlab::testing {
 
 /// Checks the gradients a loss leaves in a parameter set (any type with all() -> parameters with value and
-/// grad, such as nn::ParamSet<double>) against central differences of the loss.
-template <class Params>
-GradCheckResult check_param_gradients(Params& params, const std::function<ad::Var<double>(ad::Graph<double>&)>& loss,
-                                      const GradCheckOptions& opt = {}) {
-  ad::Graph<double> g;
+/// grad) against central differences of the loss. T is the precision of the graph: double for the math of
+/// an op, float for a model as trained (a plugin's Model works in float; pass a larger eps and looser
+/// tolerances, e.g. eps 1e-2, rtol 2e-2, atol 1e-3: float rounding of the loss divided by eps is the noise).
+/// `loss(g)` must be deterministic (seed any Rng inside it).
+template <class T, class Params, class Loss>
+GradCheckResult check_param_gradients_in(Params& params, Loss&& loss, const GradCheckOptions& opt = {}) {
+  ad::Graph<T> g;
   auto eval = [&](bool with_grad) {
     g.reset();
     g.set_grad_enabled(with_grad);
-    ad::Var<double> out = loss(g);
+    ad::Var<T> out = loss(g);
     if (with_grad) g.backward(out);
-    return out.value()(0, 0);
+    return double(out.value()(0, 0));
   };
   eval(true);
   std::vector<MatrixD> analytic;
-  for (auto& p : params.all()) analytic.push_back(p.grad);
+  for (auto& p : params.all()) analytic.push_back(p.grad.template cast<double>());
   GradCheckResult result;
   std::size_t k = 0;
   for (auto& p : params.all()) {
     for (Index i = 0; i < p.value.size(); ++i) {
-      const double saved = p.value.data()[i];
-      p.value.data()[i] = saved + opt.eps;
+      const T saved = p.value.data()[i];
+      p.value.data()[i] = saved + T(opt.eps);
       const double up = eval(false);
-      p.value.data()[i] = saved - opt.eps;
+      p.value.data()[i] = saved - T(opt.eps);
       const double down = eval(false);
       p.value.data()[i] = saved;
       const double numeric = (up - down) / (2 * opt.eps), a = analytic[k].data()[i];
@@ -109,6 +111,13 @@ GradCheckResult check_param_gradients(Params& params, const std::function<ad::Va
   }
   result.ok = result.worst <= 1.0;
   return result;
+}
+
+/// The float64 form: the math of an op or a layer, with tight tolerances.
+template <class Params>
+GradCheckResult check_param_gradients(Params& params, const std::function<ad::Var<double>(ad::Graph<double>&)>& loss,
+                                      const GradCheckOptions& opt = {}) {
+  return check_param_gradients_in<double>(params, loss, opt);
 }
 
 }  // namespace genlab::testing

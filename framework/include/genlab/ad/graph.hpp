@@ -48,12 +48,12 @@ class Var {
 template <class T>
 using BackwardFn = void (*)(Graph<T>& g, Node<T>& node);
 
-inline constexpr int kMaxOpInputs = 3;
+inline constexpr int kMaxOpInputs = 6;
 
 template <class T>
 struct Node {
   const char* op = "";
-  int inputs[kMaxOpInputs] = {-1, -1, -1};
+  int inputs[kMaxOpInputs] = {-1, -1, -1, -1, -1, -1};
   int n_inputs = 0;
   bool requires_grad = false;
   bool grad_set = false;  // this node's gradient holds a value in the current backward pass
@@ -126,6 +126,9 @@ class Graph {
   /// the backward function (called only if the node requires a gradient).
   Node<T>& new_node(const char* op, std::initializer_list<Var<T>> inputs, Index rows, Index cols,
                     BackwardFn<T> backward) {
+    if (inputs.size() > static_cast<std::size_t>(kMaxOpInputs))
+      throw Error(std::string("op '") + op + "' has " + std::to_string(inputs.size()) + " inputs, at most " +
+                  std::to_string(kMaxOpInputs) + " are supported");
     if (size_ == nodes_.size()) nodes_.emplace_back();
     Node<T>& n = nodes_[size_++];
     n.op = op;

@@ -1,0 +1,80 @@
+#include "made.hpp"
+
+#include <genlab/error.hpp>
+#include <genlab/nn/init.hpp>
+
+namespace genlab::autoregressive {
+
+Schema Made::schema() {
+  return Schema()
+      .int_list("hidden", std::vector<std::int64_t>{500}, {.min = 1}, "hidden layer sizes")
+      .choice("activation", "relu", {"relu", "tanh", "sigmoid", "elu", "softplus"}, "hidden activation")
+      .integer("masks", 1, {.min = 1, .max = 10000}, "size of the mask pool (connectivity-agnostic training if > 1)")
+      .integer("eval_masks", 0, {.min = 0, .max = 10000},
+               "masks averaged by the test likelihood and used by sampling (0: all of the pool)")
+      .choice("ordering", "natural", {"natural", "random"},
+              "natural: every mask uses the natural order (only the hidden connectivity varies); random: each mask "
+              "draws its own ordering (order-agnostic training)")
+      .boolean("direct", false, "direct input-to-output connections (a masked D x D linear map)")
+      .choice("init", "glorot", {"glorot", "he", "orthogonal"}, "weight initialization");
+}
+
+Made::Made(const Params& p, const ModelSetup& s)
+    : activation_(nn::activation_from_name(p.get_string("activation"))) {
+  const Index d = s.dim;
+  if (d < 2) throw ConfigError("made: needs at least 2 dimensions");
+  const auto hidden = p.get_int_list("hidden");
+  const int k = int(p.get_int("masks"));
+  eval_masks_ = p.get_int("eval_masks") == 0 ? k : int(p.get_int("eval_masks"));
+  if (eval_masks_ > k)
+    throw ConfigError("made: eval_masks (" + std::to_string(eval_masks_) + ") exceeds masks (" + std::to_string(k) + ")");
+  const std::string init_name = p.get_string("init");
+  const nn::Init init = init_name == "orthogonal" ? nn::Init::Orthogonal : init_name == "he" ? nn::Init::He : nn::Init::Glorot;
+  // The pool: orderings and hidden degrees, drawn once from the run's init stream (a resumed run rebuilds
+  // the same pool). Masks themselves are built when a mask is selected: storing K of them for big layers
+  // would take K times the weights' memory.
+  Rng& rng = *s.rng;
+  for (int m = 0; m < k; ++m) {
+    Connectivity c{p.get_string("ordering") == "random" ? Ordering::random(d, rng) : Ordering::natural(d), {}};
+    Index lo = 1;
+    for (std::int64_t units : hidden) {
+      c.degrees.push_back(hidden_degrees(Index(units), lo, d, rng));
+      lo = *std::min_element(c.degrees.back().begin(), c.degrees.back().end());
+    }
+    pool_.push_back(std::move(c));
+  }
+  Index in = d;
+  for (std::size_t l = 0; l < hidden.size(); ++l) {
+    layers_.emplace_back(params_, "hidden" + std::to_string(l), in, Index(hidden[l]), rng, init);
+    in = Index(hidden[l]);
+  }
+  layers_.emplace_back(params_, "out", in, d, rng, init);
+  if (p.get_bool("direct")) direct_ = &params_.add("direct.W", Matrix::Zero(d, d));
+  select(0);
+}
+
+void Made::select(int k) {
+  if (k == current_) return;
+  const Connectivity& c = pool_[std::size_t(k)];
+  std::vector<Index> below = c.order.position;  // input degrees: positions in the ordering
+  for (std::size_t l = 0; l < c.degrees.size(); ++l) {
+    hidden_mask(below, c.degrees[l], scratch_);
+    layers_[l].set_mask(scratch_);
+    below = c.degrees[l];
+  }
+  output_mask(below, c.order, scratch_);
+  layers_.back().set_mask(scratch_);
+  if (direct_) direct_mask_ = strictly_earlier_mask(c.order);
+  current_ = k;
+}
+
+V Made::logits(ad::Graph<float>& g, const V& x, int k) {
+  GENLAB_ASSERT(k == current_, "made: logits for a mask that is not selected");
+  V h = x;
+  for (std::size_t l = 0; l + 1 < layers_.size(); ++l) h = nn::activate(layers_[l](g, h), activation_);
+  V out = layers_.back()(g, h);
+  if (direct_) out = ad::add(out, ad::matmul(x, ad::mask(direct_->var(g), direct_mask_)));
+  return out;
+}
+
+}  // namespace genlab::autoregressive

@@ -1,0 +1,40 @@
+#pragma once
+#include <genlab/nn/layers.hpp>
+#include <genlab/params.hpp>
+#include <genlab/schema.hpp>
+
+#include "binary_autoregressive.hpp"
+
+namespace genlab::autoregressive {
+
+/// MADE (Germain et al. 2015): an MLP whose weights are masked so that output i sees only inputs before i in
+/// the ordering. A pool of K masks (orderings and/or hidden connectivities) trained one per minibatch
+/// (connectivity-agnostic training) and averaged at test time; optional direct input-to-output connections.
+class Made final : public BinaryAutoregressive {
+ public:
+  Made(const Params& p, const ModelSetup& s);
+  static Schema schema();
+  nn::ParamSet<float>& params() override { return params_; }
+  V logits(ad::Graph<float>& g, const V& x, int k) override;
+
+ public:
+  int mask_count() const override { return int(pool_.size()); }
+  int eval_masks() const override { return eval_masks_; }
+  const Ordering& ordering(int k) const override { return pool_[std::size_t(k)].order; }
+  void select(int k) override;
+
+ private:
+  struct Connectivity {
+    Ordering order;
+    std::vector<std::vector<Index>> degrees;  // per hidden layer
+  };
+  std::vector<Connectivity> pool_;
+  int eval_masks_ = 1, current_ = -1;
+  nn::ParamSet<float> params_;
+  std::vector<nn::MaskedLinear<float>> layers_;  // hidden layers, then the output layer
+  nn::Parameter<float>* direct_ = nullptr;       // D x D, masked strictly earlier-to-later
+  Matrix direct_mask_, scratch_;
+  nn::Activation activation_;
+};
+
+}  // namespace genlab::autoregressive
