@@ -14,6 +14,7 @@
 #include "genlab/error.hpp"
 #include "genlab/version.hpp"
 #include "git_info.hpp"
+#include "post_run.hpp"
 #include "registry.hpp"
 #include "results_table.hpp"
 #include "runner.hpp"
@@ -43,6 +44,9 @@ const char* kUsage =
     "  genlab run EXPERIMENT.yaml [--jobs N] [--set KEY=VALUE]... [--dry-run] [--shard I/N] [--out DIR]\n"
     "  genlab plugins [--describe COMPONENT|train|eval]\n"
     "  genlab show RESULTS_DIR [--run ID]\n"
+    "  genlab sample RESULTS_DIR --run ID [-n 64] [--seed S] [-o GRID.png]\n"
+    "  genlab inpaint RESULTS_DIR --run ID [--pattern bottom|top|left|right|center] [-n 16] [--draws 4]\n"
+    "                 [--seed S] [-o GRID.png]\n"
     "  genlab --version\n"
     "common options: --plugin-path DIR[:DIR...] (repeatable; also GENLAB_PLUGIN_PATH)\n";
 
@@ -54,6 +58,10 @@ struct Args {
   bool dry_run = false, no_progress = false;
   int shard_index = 0, shard_count = 1;
   std::string out = "results", describe, run_id;
+  // sample / inpaint
+  std::string output, pattern = "bottom";
+  std::int64_t count = -1, draws = 4;
+  std::uint64_t seed = 0;
 };
 
 [[noreturn]] void usage_error(const std::string& msg) {
@@ -98,6 +106,16 @@ Args parse_args(int argc, char** argv) {
       a.describe = value("--describe");
     else if (is("--run"))
       a.run_id = value("--run");
+    else if (is("-o") || is("--output"))
+      a.output = value(arg.rfind("--", 0) == 0 ? "--output" : "-o");
+    else if (is("--pattern"))
+      a.pattern = value("--pattern");
+    else if (is("-n"))
+      a.count = parse_int(value("-n"), "-n");
+    else if (is("--draws"))
+      a.draws = parse_int(value("--draws"), "--draws");
+    else if (is("--seed"))
+      a.seed = std::uint64_t(parse_int(value("--seed"), "--seed"));
     else if (is("--shard")) {
       const std::string s = value("--shard");
       const auto slash = s.find('/');
@@ -228,6 +246,27 @@ int cmd_show(const Args& a) {
   return 0;
 }
 
+int cmd_post_run(const Args& a) {
+  if (a.positional.size() != 1) usage_error(a.command + ": expected one results directory");
+  if (a.run_id.empty()) usage_error(a.command + ": --run ID is required (see genlab show RESULTS_DIR)");
+  const Registry reg = load_registry(a, true);
+  PostRunOptions o;
+  o.dir = a.positional[0];
+  o.run_id = a.run_id;
+  o.output = a.output;
+  o.pattern = a.pattern;
+  o.draws = a.draws;
+  o.seed = a.seed;
+  if (a.command == "sample") {
+    o.count = a.count < 0 ? 64 : a.count;
+    sample_command(o, reg, std::cout);
+  } else {
+    o.count = a.count < 0 ? 16 : a.count;
+    inpaint_command(o, reg, std::cout);
+  }
+  return 0;
+}
+
 void print_error(const std::exception& e, int depth) {
   std::fprintf(stderr, "%sgenlab: %s%s\n", depth ? "  " : "", depth ? "caused by: " : "error: ", e.what());
   try {
@@ -256,6 +295,7 @@ int main(int argc, char** argv) {
     if (a.command == "run") return cmd_run(a);
     if (a.command == "plugins") return cmd_plugins(a);
     if (a.command == "show") return cmd_show(a);
+    if (a.command == "sample" || a.command == "inpaint") return cmd_post_run(a);
     usage_error("unknown command '" + a.command + "'");
   } catch (const ConfigError& e) {
     print_error(e, 0);

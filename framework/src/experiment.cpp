@@ -214,6 +214,11 @@ bool advance(std::vector<std::size_t>& pos, const std::vector<std::pair<std::str
 
 }  // namespace
 
+Value resolve_run_config(const Value& raw, const Registry& registry, const ComponentInfo** component,
+                         const ComponentInfo** dataset) {
+  return resolve_config(raw, registry, component, dataset);
+}
+
 ExperimentPlan plan_experiment_text(const std::string& text, const std::string& source_name,
                                     const std::vector<std::string>& overrides, const Registry& registry) {
   ExperimentPlan plan;

@@ -37,6 +37,11 @@ struct ExperimentPlan {
 inline constexpr std::int64_t kSweepHardLimit = 1000000;
 
 /// Parses, overrides, validates and expands. Throws ConfigError naming file:line:col and the dotted key.
+/// Resolves a run's raw config (a stored run's config, or a partial one) against the schemas: defaults filled
+/// in, every value checked. Sets the model or algorithm component and the dataset (nullptr for algorithms).
+Value resolve_run_config(const Value& raw, const Registry& registry, const ComponentInfo** component,
+                         const ComponentInfo** dataset);
+
 ExperimentPlan plan_experiment(const std::string& path, const std::vector<std::string>& overrides,
                                const Registry& registry);
 /// Same, from text (tests).

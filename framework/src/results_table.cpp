@@ -96,7 +96,8 @@ void print_runs_table(const std::vector<RunRecord>& runs, std::ostream& out) {
     if (r.status != "ok") out << "run " << r.id.substr(0, 12) << " " << r.status << ": " << r.error << "\n";
 }
 
-void print_run_details(const std::string& dir, const std::string& id_prefix, std::ostream& out) {
+std::string find_run_file(const std::string& dir, const std::string& id_prefix) {
+  if (id_prefix.empty()) throw Error(dir + ": no run id given (--run ID, any unique prefix)");
   std::vector<std::string> matches;
   std::error_code ec;
   for (const auto& e : fs::directory_iterator(dir + "/runs", ec)) {
@@ -107,8 +108,13 @@ void print_run_details(const std::string& dir, const std::string& id_prefix, std
   if (matches.empty()) throw Error(dir + ": no run with id starting '" + id_prefix + "'");
   if (matches.size() > 1)
     throw Error(dir + ": run id prefix '" + id_prefix + "' is ambiguous (" + std::to_string(matches.size()) + " runs)");
-  const RunRecord r = h5::read_run(matches[0], true);
-  out << "run " << r.id << "\n  file: " << matches[0] << "\n  status: " << r.status << "\n";
+  return matches[0];
+}
+
+void print_run_details(const std::string& dir, const std::string& id_prefix, std::ostream& out) {
+  const std::string path = find_run_file(dir, id_prefix);
+  const RunRecord r = h5::read_run(path, true);
+  out << "run " << r.id << "\n  file: " << path << "\n  status: " << r.status << "\n";
   if (!r.error.empty()) out << "  error: " << r.error << "\n";
   out << "  component: " << r.component << " (plugin " << r.plugin << " " << r.plugin_version << ")\n";
   out << "  duration: " << number(r.end_time - r.start_time) << " s on " << r.host << "\n";

@@ -12,6 +12,8 @@ namespace genlab {
 std::vector<RunRecord> read_results(const std::string& dir, std::vector<std::string>* problems);
 /// The runs table: index, id, status, swept parameters, final metrics, duration; failed runs' errors below.
 void print_runs_table(const std::vector<RunRecord>& runs, std::ostream& out);
+/// The file of the run whose id starts with `id_prefix` under DIR/runs. Throws Error if none or several.
+std::string find_run_file(const std::string& dir, const std::string& id_prefix);
 /// Everything about one run (id or a unique prefix of it). Throws Error if not found or ambiguous.
 void print_run_details(const std::string& dir, const std::string& id_prefix, std::ostream& out);
 

@@ -92,10 +92,12 @@ std::optional<Checkpoint> RunContextImpl::restore_checkpoint() {
   return out;
 }
 
-Rng RunContextImpl::rng(std::string_view purpose) const {
-  const std::string h = sha256_hex(std::to_string(spec_.seed) + "/" + spec_.id + "/" + std::string(purpose));
+Rng run_stream(std::int64_t seed, const std::string& run_id, std::string_view purpose) {
+  const std::string h = sha256_hex(std::to_string(seed) + "/" + run_id + "/" + std::string(purpose));
   return Rng(std::stoull(h.substr(0, 16), nullptr, 16));
 }
+
+Rng RunContextImpl::rng(std::string_view purpose) const { return run_stream(spec_.seed, spec_.id, purpose); }
 
 void RunContextImpl::log(const std::string& metric, std::int64_t step, double value) {
   check_name("metric", metric);

@@ -11,6 +11,10 @@
 
 namespace genlab {
 
+/// The random stream `purpose` of a run: a function of (seed, run id, purpose) only, so that code outside
+/// the run (reloading a finished run's model) gets the very streams the run had.
+Rng run_stream(std::int64_t seed, const std::string& run_id, std::string_view purpose);
+
 class RunContextImpl final : public RunContext {
  public:
   /// `checkpoint_path`: where save_checkpoint() writes and restore_checkpoint() looks.

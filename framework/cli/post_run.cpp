@@ -1,0 +1,99 @@
+#include "post_run.hpp"
+
+#include <cmath>
+
+#include "genlab/error.hpp"
+#include "io/png.hpp"
+#include "run_context_impl.hpp"
+#include "train/reload.hpp"
+
+namespace genlab {
+namespace {
+
+// The command's own random stream: a function of the run and --seed, so a command repeated gives the same
+// pictures, and different seeds different ones.
+Rng command_stream(const ReloadedRun& r, const std::string& command, std::uint64_t seed) {
+  return run_stream(r.record.seed, r.record.id, command + "/" + std::to_string(seed));
+}
+
+std::string array_path(const ReloadedRun& r, const std::string& name) { return r.path + ":/arrays/" + name; }
+
+}  // namespace
+
+Matrix observed_pattern(const std::string& pattern, std::int64_t side) {
+  Matrix m = Matrix::Ones(1, side * side);
+  const std::int64_t h = side / 2, q = side / 4;
+  for (std::int64_t y = 0; y < side; ++y)
+    for (std::int64_t x = 0; x < side; ++x) {
+      bool missing = false;
+      if (pattern == "bottom") missing = y >= h;
+      else if (pattern == "top") missing = y < h;
+      else if (pattern == "left") missing = x < h;
+      else if (pattern == "right") missing = x >= h;
+      else if (pattern == "center") missing = y >= q && y < q + h && x >= q && x < q + h;
+      else throw ConfigError("--pattern: unknown pattern '" + pattern + "' (bottom, top, left, right, center)");
+      if (missing) m(0, y * side + x) = 0.0f;
+    }
+  return m;
+}
+
+void sample_command(const PostRunOptions& o, const Registry& registry, std::ostream& out) {
+  ReloadedRun r = reload_run(o.dir, o.run_id, registry);
+  if (!r.model->can_sample()) throw NotSupported("sample: model '" + r.model_info->name + "' cannot sample");
+  if (o.count < 1) throw ConfigError("sample: -n must be at least 1");
+  Rng rng = command_stream(r, "sample", o.seed);
+  Matrix s = r.model->sample(o.count, rng);
+  if (r.data.transform) r.data.transform->invert(s);  // back to the dataset's value space
+  const std::string name = "samples_s" + std::to_string(o.seed);
+  add_run_arrays(o.dir, r, {{name, s}});
+  out << "sample: " << s.rows() << " samples of " << r.model_info->name << " -> " << array_path(r, name) << "\n";
+  if (!o.output.empty()) {
+    const auto columns = std::int64_t(std::ceil(std::sqrt(double(s.rows()))));
+    write_png(o.output, image_grid(s, columns));
+    out << "sample: grid -> " << o.output << "\n";
+  }
+}
+
+void inpaint_command(const PostRunOptions& o, const Registry& registry, std::ostream& out) {
+  ReloadedRun r = reload_run(o.dir, o.run_id, registry);
+  if (!r.model->can_inpaint()) throw NotSupported("inpaint: model '" + r.model_info->name + "' cannot inpaint");
+  const Matrix& test = r.data.test;
+  if (o.count < 1 || o.count > test.rows())
+    throw ConfigError("inpaint: -n must be in [1, " + std::to_string(test.rows()) + "] (the test split's size)");
+  if (o.draws < 1) throw ConfigError("inpaint: --draws must be at least 1");
+  const std::int64_t side = square_side(test.cols(), "inpaint");
+  const Matrix observed = observed_pattern(o.pattern, side).replicate(o.count, 1);
+
+  Rng rng = command_stream(r, "inpaint", o.seed);
+  Matrix x = test.topRows(o.count);
+  if (r.data.transform) {  // the model's space (e.g. a dynamic binarization of the grey test images)
+    Rng tr = rng.split(0);
+    r.data.transform->apply(x, tr, nullptr);
+  }
+  Matrix draws(o.count * o.draws, test.cols());
+  for (std::int64_t d = 0; d < o.draws; ++d) {
+    Rng dr = rng.split(std::uint64_t(d) + 1);
+    Matrix filled = r.model->inpaint(x, observed, dr);
+    if (r.data.transform) r.data.transform->invert(filled);
+    for (std::int64_t i = 0; i < o.count; ++i) draws.row(i * o.draws + d) = filled.row(i);
+  }
+  if (r.data.transform) r.data.transform->invert(x);
+  const std::string base = "inpaint_" + o.pattern + "_s" + std::to_string(o.seed);
+  add_run_arrays(o.dir, r, {{base + "_input", x}, {base + "_observed", observed}, {base + "_draws", draws}});
+  out << "inpaint: " << o.count << " test images x " << o.draws << " completions, " << o.pattern
+      << " missing -> " << array_path(r, base + "_{input,observed,draws}") << "\n";
+  if (!o.output.empty()) {
+    const std::int64_t columns = 2 + o.draws;
+    Matrix tiles(o.count * columns, test.cols());
+    for (std::int64_t i = 0; i < o.count; ++i) {
+      tiles.row(i * columns) = x.row(i);
+      tiles.row(i * columns + 1) =
+          (x.row(i).array() * observed.row(i).array() + 0.5f * (1.0f - observed.row(i).array())).matrix();
+      for (std::int64_t d = 0; d < o.draws; ++d) tiles.row(i * columns + 2 + d) = draws.row(i * o.draws + d);
+    }
+    write_png(o.output, image_grid(tiles, columns));
+    out << "inpaint: grid (original, observed, " << o.draws << " completions per row) -> " << o.output << "\n";
+  }
+}
+
+}  // namespace genlab

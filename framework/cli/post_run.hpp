@@ -1,0 +1,31 @@
+#pragma once
+// Commands that work on a finished run: `genlab sample` and `genlab inpaint`.
+#include <cstdint>
+#include <ostream>
+#include <string>
+
+#include "registry.hpp"
+
+namespace genlab {
+
+struct PostRunOptions {
+  std::string dir, run_id;
+  std::string output;              ///< PNG grid to write ("" = none)
+  std::string pattern = "bottom";  ///< inpaint: which part of each image is missing
+  std::int64_t count = 64;         ///< samples to draw, or test images to inpaint
+  std::int64_t draws = 4;          ///< inpaint: completions per image
+  std::uint64_t seed = 0;
+};
+
+/// Draws samples, stores them in the run file (/arrays/samples_s<seed>) and optionally as a PNG grid.
+void sample_command(const PostRunOptions& o, const Registry& registry, std::ostream& out);
+/// Inpaints the first `count` test images with the `pattern` part missing, `draws` times each; stores
+/// /arrays/inpaint_<pattern>_s<seed>_{input,observed,draws} and optionally a PNG grid (one row per image:
+/// the original, what the model sees with the missing part grey, then the completions).
+void inpaint_command(const PostRunOptions& o, const Registry& registry, std::ostream& out);
+
+/// The observed-pixel mask (1 = observed) of a named pattern on side x side images: bottom, top, left,
+/// right (that half missing) or center (the central half-side square missing). Throws ConfigError.
+Matrix observed_pattern(const std::string& pattern, std::int64_t side);
+
+}  // namespace genlab
