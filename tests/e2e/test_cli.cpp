@@ -456,3 +456,92 @@ TEST_CASE("genlab plugins lists components and names every broken library", "[e2
   CHECK_THAT(t.output, Catch::Contains("optimizer: one of {sgd, adam, adamax, adagrad, rmsprop}; default adam") &&
                            Catch::Contains("checkpoint_every: int in [0, inf]; default 200"));
 }
+
+namespace {
+
+// A stand-in for MNIST with the real file layout (60000 + 10000 images of 28 x 28) and simple content: a
+// bright vertical bar at a random column on a dark background, so that the top half predicts the bottom.
+void write_fake_mnist(const fs::path& dir) {
+  fs::create_directories(dir);
+  auto header = [](std::ofstream& f, std::uint32_t magic, std::vector<std::uint32_t> dims) {
+    auto be = [&](std::uint32_t v) {
+      const char b[4] = {char(v >> 24), char(v >> 16), char(v >> 8), char(v)};
+      f.write(b, 4);
+    };
+    be(magic);
+    for (auto d : dims) be(d);
+  };
+  std::uint64_t state = 12345;
+  auto next = [&] { return (state = state * 6364136223846793005ULL + 1442695040888963407ULL) >> 33; };
+  for (auto [images, labels, n] : {std::tuple{"train-images-idx3-ubyte", "train-labels-idx1-ubyte", 60000u},
+                                   std::tuple{"t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte", 10000u}}) {
+    std::ofstream fi(dir / images, std::ios::binary), fl(dir / labels, std::ios::binary);
+    header(fi, 0x803, {n, 28, 28});
+    header(fl, 0x801, {n});
+    std::vector<char> img(784);
+    for (std::uint32_t k = 0; k < n; ++k) {
+      std::fill(img.begin(), img.end(), char(0));
+      const std::size_t col = 4 + next() % 20;
+      for (std::size_t y = 2; y < 26; ++y) img[y * 28 + col] = img[y * 28 + col + 1] = char(250);
+      fi.write(img.data(), 784);
+      fl.put(char(col % 10));
+    }
+  }
+}
+
+}  // namespace
+
+TEST_CASE("sample and inpaint reload a finished run: draws in the run file, valid PNG grids", "[e2e][post_run]") {
+  Sandbox box("post_run");
+  write_fake_mnist(box.dir / "data" / "mnist");
+  const std::string exp = box.write(
+      "ar.yaml",
+      "name: ar\nseed: 2\ndataset: {name: mnist, data_dir: " + (box.dir / "data").string() +
+          ", n_train: 2000, n_valid: 200, binarize: fixed}\n"
+          "model: {name: made, hidden: [64], masks: 2}\ntrain: {lr: 0.01, epochs: 3, batch_size: 50}\n");
+  ProcessResult r = box.genlab({"run", exp, "--jobs", "1"});
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  const auto files = run_files(box.results("ar"));
+  REQUIRE(files.size() == 1);
+  const std::string id = files[0].stem().string();
+
+  r = box.genlab({"sample", box.results("ar").string(), "--run", id.substr(0, 8), "-n", "9", "-o", "s.png"});
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  r = box.genlab({"inpaint", box.results("ar").string(), "--run", id, "-n", "5", "--draws", "3", "-o", "i.png"});
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  const RunRecord rec = h5::read_run(files[0].string(), true);
+  std::map<std::string, ArrayData> arrays(rec.arrays.begin(), rec.arrays.end());
+  REQUIRE(arrays.count("samples_s0"));
+  CHECK(arrays["samples_s0"].rows == 9);
+  for (double v : arrays["samples_s0"].data) REQUIRE((v == 0.0 || v == 1.0));
+  const ArrayData &in = arrays["inpaint_bottom_s0_input"], &obs = arrays["inpaint_bottom_s0_observed"],
+                  &dr = arrays["inpaint_bottom_s0_draws"];
+  REQUIRE(in.rows == 5);
+  REQUIRE(dr.rows == 15);
+  // Observed pixels are kept in every completion; the bottom half (rows 14..27) is what was missing.
+  for (std::int64_t i = 0; i < 5; ++i)
+    for (std::int64_t d = 0; d < 3; ++d)
+      for (std::int64_t p = 0; p < 784; ++p) {
+        const double o = obs.data[std::size_t(i * 784 + p)];
+        REQUIRE(o == (p < 14 * 28 ? 1.0 : 0.0));
+        if (o == 1.0) REQUIRE(dr.data[std::size_t((i * 3 + d) * 784 + p)] == in.data[std::size_t(i * 784 + p)]);
+      }
+  // An independent PNG reader (Python's zlib) decodes both grids and finds the arrays' pixels in them.
+  const ProcessResult py =
+      run({"/usr/bin/python3", std::string(GENLAB_SOURCE_DIR) + "/tests/e2e/check_png_grid.py",
+           (box.dir / "i.png").string(), files[0].string(), "inpaint_bottom_s0"},
+          {}, box.dir.string());
+  INFO(py.output);
+  CHECK(py.exit_code == 0);
+
+  // A run that does not exist and an unknown pattern are refused with the reason.
+  r = box.genlab({"inpaint", box.results("ar").string(), "--run", "ffff"});
+  CHECK(r.exit_code == 65);
+  CHECK(r.output.find("no run with id starting 'ffff'") != std::string::npos);
+  r = box.genlab({"inpaint", box.results("ar").string(), "--run", id, "--pattern", "diagonal"});
+  CHECK(r.exit_code == 64);
+  CHECK(r.output.find("unknown pattern 'diagonal'") != std::string::npos);
+}
