@@ -1,0 +1,106 @@
+#!/usr/bin/python3
+"""Our test NLL next to the published one, for the paper experiments of experiments/paper/.
+
+usage: scripts/report_paper.py RESULTS_DIR [RESULTS_DIR ...]
+  e.g. scripts/report_paper.py /work/results/fvsbn_nade_mnist /work/results/made_mnist
+Reads the run files (runs/*.h5) and, for runs still in progress, their checkpoints (checkpoints/*.h5)
+with h5py. Every row states the setup: our binarization, optimizer, epochs run of the cap, and where the
+architecture differs from the paper's.
+"""
+import glob
+import json
+import os
+import sys
+
+import h5py
+
+# (test NLL in nats, source) of binarized MNIST results, keyed by what identifies the model.
+PAPER = {
+    ("fvsbn",): (97.45, "Larochelle & Murray 2011, table 2 (FVSBN row)"),
+    ("nade", 500): (88.86, "Larochelle & Murray 2011, table 2 (NADE, 500 hidden)"),
+    ("made", (500,), 1): (88.40, "Germain et al. 2015, table 6 (1 hidden layer, 1 mask)"),
+    ("made", (500,), 32): (88.04, "Germain et al. 2015, table 6 (1 hidden layer, 32 masks)"),
+    ("made", (500, 500), 32): (86.64, "Germain et al. 2015, table 6 (2 hidden layers, 32 masks; 2 x 8000 units)"),
+}
+
+
+def key_of(model):
+    name = model["name"]
+    if name == "fvsbn":
+        return ("fvsbn",)
+    if name == "nade":
+        return ("nade", model["hidden"])
+    if name == "made":
+        return ("made", tuple(model["hidden"]), model["masks"])
+    return (name,)
+
+
+def describe(model):
+    if model["name"] == "made":
+        h = "x".join(str(u) for u in model["hidden"])
+        return "MADE %s, %d mask%s%s" % (h, model["masks"], "s" if model["masks"] > 1 else "",
+                                          ", direct" if model.get("direct") else "")
+    if model["name"] == "nade":
+        return "NADE %d" % model["hidden"]
+    return model["name"].upper()
+
+
+def setup(cfg, epochs, stopped):
+    d, t, m = cfg["dataset"], cfg["train"], cfg["model"]
+    parts = []
+    if d.get("binarize") == "fixed":
+        parts.append("our fixed binarization (seed %d)" % d["binarize_seed"])
+    elif d.get("binarize") == "dynamic":
+        parts.append("dynamic binarization")
+    parts.append("%s lr %g, batch %d" % (t["optimizer"], t["lr"], t["batch_size"]))
+    run = "%d of %d epochs" % (epochs, t["epochs"])
+    run += " (early stop, patience %d)" % t["patience"] if stopped else " (epoch cap)" if epochs >= t["epochs"] else ""
+    parts.append(run)
+    if m["name"] == "made" and len(m["hidden"]) == 2 and max(m["hidden"]) < 8000:
+        parts.append("%s units where the paper's release used 2 x 8000" % " x ".join(map(str, m["hidden"])))
+    return "; ".join(parts)
+
+
+def rows(folder):
+    for path in sorted(glob.glob(os.path.join(folder, "runs", "*.h5"))):
+        with h5py.File(path, "r") as f:
+            cfg = json.loads(f["config"].attrs["json"])
+            status = f.attrs["status"]
+            status = status.decode() if isinstance(status, bytes) else status
+            final = {k: float(f["final"][k][()]) for k in f["final"]}
+            yield cfg, status, final, None
+    for path in sorted(glob.glob(os.path.join(folder, "checkpoints", "*.h5"))):
+        with h5py.File(path, "r") as f:
+            run_file = os.path.join(folder, "runs", os.path.basename(path))
+            if os.path.exists(run_file):
+                continue
+            cfg = None
+            valid = f["metrics/valid_nll/value"][()] if "metrics/valid_nll" in f else []
+            yield cfg, "in progress", {}, (path, len(valid), min(valid) if len(valid) else float("nan"))
+
+
+def main():
+    print("| model | ours: test NLL (nats) | paper | ours - paper | setup (ours) |")
+    print("|---|---|---|---|---|")
+    for folder in sys.argv[1:]:
+        for cfg, status, final, progress in rows(folder):
+            if progress:
+                path, epochs, best = progress
+                print("| run %s (in progress) | %d epochs so far, best valid NLL %.2f | | | resumable: rerun "
+                      "the same genlab run command |" % (os.path.basename(path)[:8], epochs, best))
+                continue
+            model = cfg["model"]
+            paper = PAPER.get(key_of(model))
+            if status != "ok" or "test_nll" not in final:
+                print("| %s | %s | | | |" % (describe(model), status))
+                continue
+            ours = final["test_nll"]
+            ref = "%.2f (%s)" % paper if paper else "-"
+            diff = "%+.2f" % (ours - paper[0]) if paper else ""
+            epochs = int(final.get("epochs", 0))
+            print("| %s | %.2f | %s | %s | %s |" % (describe(model), ours, ref, diff,
+                                                    setup(cfg, epochs, final.get("stopped_early", 0) == 1)))
+
+
+if __name__ == "__main__":
+    main()
