@@ -157,6 +157,10 @@ TEST_CASE("gradients of matmul and column ops", "[ad][gradcheck]") {
   check_op("slice_cols", {{3, 6}}, [](auto& v) { return slice_cols(v[0], 2, 3); });
   check_op("concat_cols", {{3, 2}, {3, 4}}, [](auto& v) { return concat_cols(v[0], v[1]); });
   check_op("permute_cols", {{3, 5}}, [](auto& v) { return permute_cols(v[0], {3, 0, 4, 1, 2}); });
+  check_op("repeat_rows", {{3, 2}}, [](auto& v) { return repeat_rows(v[0], 4); });
+  check_op("reshape", {{3, 4}}, [](auto& v) { return reshape(v[0], 2, 6); });
+  check_op("repeat_rows then reshape", {{3, 1}, {6, 1}},
+           [](auto& v) { return reshape(mul(repeat_rows(v[0], 2), v[1]), 3, 2); });
   // The same input twice: both paths' gradients add up.
   check_op("slice+concat reuse", {{2, 4}}, [](auto& v) {
     return concat_cols(slice_cols(v[0], 0, 2), mul(slice_cols(v[0], 1, 2), slice_cols(v[0], 2, 2)));
@@ -250,4 +254,22 @@ TEST_CASE("a repeated pass reuses every buffer (no reallocation in the steady st
     if (step == 2) CHECK(now == buffers);
     buffers = now;
   }
+}
+
+TEST_CASE("repeat_rows keeps the k copies of a row together, reshape keeps row-major order", "[ad]") {
+  Graph<double> g;
+  MatrixD x(2, 2);
+  x << 1, 2, 3, 4;
+  const MatrixD r = repeat_rows(g.constant(x), 3).value();
+  REQUIRE(r.rows() == 6);
+  for (int s = 0; s < 3; ++s) {
+    CHECK(r.row(s) == x.row(0));
+    CHECK(r.row(3 + s) == x.row(1));
+  }
+  const MatrixD w = reshape(g.constant(r), 2, 6).value();
+  CHECK(w(0, 0) == 1);
+  CHECK(w(0, 1) == 2);
+  CHECK(w(0, 2) == 1);
+  CHECK(w(1, 5) == 4);
+  CHECK_THROWS_WITH(reshape(g.constant(x), 3, 1), "reshape: 2x2 to 3x1");
 }

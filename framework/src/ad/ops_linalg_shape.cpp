@@ -104,6 +104,44 @@ Var<T> permute_cols(const Var<T>& x, const std::vector<Index>& perm) {
 
 GENLAB_AD_INSTANTIATE_2(matmul)
 GENLAB_AD_INSTANTIATE_2(concat_cols)
+// Each row repeated k times in place: row r*k+s of the output is row r of x (k samples per example, kept
+// next to their example). Backward sums each group of k rows, as k strided views.
+template <class T>
+Var<T> repeat_rows(const Var<T>& x, Index k) {
+  if (k < 1) shape_error("repeat_rows", "k = " + std::to_string(k) + " for " + shape(x));
+  Graph<T>& g = *x.graph();
+  Node<T>& n = g.new_node("repeat_rows", {x}, x.rows() * k, x.cols(), [](Graph<T>& g, Node<T>& n) {
+    const Index reps = static_cast<Index>(n.scalar[0]);
+    const Index rows = n.grad->rows() / reps, cols = n.grad->cols();
+    using Strided = Eigen::Map<const Tensor<T>, 0, Eigen::OuterStride<>>;
+    for (Index s = 0; s < reps; ++s)
+      g.accumulate(n.inputs[0], Strided(n.grad->data() + s * cols, rows, cols, Eigen::OuterStride<>(reps * cols)));
+  });
+  n.scalar[0] = static_cast<T>(k);
+  const Tensor<T>& v = x.value();
+  for (Index r = 0; r < v.rows(); ++r)
+    for (Index s = 0; s < k; ++s) n.value->row(r * k + s) = v.row(r);
+  return Var<T>(&g, static_cast<int>(g.size()) - 1);
+}
+
+// The same elements in row-major order under a new shape (e.g. (B*k) x 1 log-weights -> B x k).
+template <class T>
+Var<T> reshape(const Var<T>& x, Index rows, Index cols) {
+  if (rows < 0 || cols < 0 || rows * cols != x.rows() * x.cols())
+    shape_error("reshape", shape(x) + " to " + std::to_string(rows) + "x" + std::to_string(cols));
+  Graph<T>& g = *x.graph();
+  Node<T>& n = g.new_node("reshape", {x}, rows, cols, [](Graph<T>& g, Node<T>& n) {
+    const Node<T>& src = in(g, n, 0);
+    g.accumulate(n.inputs[0], Eigen::Map<const Tensor<T>>(n.grad->data(), src.value->rows(), src.value->cols()));
+  });
+  *n.value = Eigen::Map<const Tensor<T>>(x.value().data(), rows, cols);
+  return Var<T>(&g, static_cast<int>(g.size()) - 1);
+}
+
+template Var<float> repeat_rows<float>(const Var<float>&, Index);
+template Var<double> repeat_rows<double>(const Var<double>&, Index);
+template Var<float> reshape<float>(const Var<float>&, Index, Index);
+template Var<double> reshape<double>(const Var<double>&, Index, Index);
 template Var<float> slice_cols<float>(const Var<float>&, Index, Index);
 template Var<double> slice_cols<double>(const Var<double>&, Index, Index);
 template Var<float> permute_cols<float>(const Var<float>&, const std::vector<Index>&);

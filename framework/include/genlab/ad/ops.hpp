@@ -80,6 +80,10 @@ template <class T>
 Var<T> concat_cols(const Var<T>& a, const Var<T>& b);
 /// y[:, j] = x[:, perm[j]]; perm must be a permutation of 0..C-1.
 template <class T>
+Var<T> repeat_rows(const Var<T>& x, Index k);  ///< R x C -> (R k) x C, row r*k+s = row r
+template <class T>
+Var<T> reshape(const Var<T>& x, Index rows, Index cols);  ///< row-major order kept
+template <class T>
 Var<T> permute_cols(const Var<T>& x, const std::vector<Index>& perm);
 
 // ---- losses and densities (elementwise; sum or mean them as needed) ----
