@@ -36,6 +36,10 @@ Matrix Model::inpaint(const Matrix&, const Matrix&, Rng&) {
   throw NotSupported("this model cannot inpaint");
 }
 
+Matrix Model::log_likelihood_estimate(const std::string& name, const Matrix&, Rng&) const {
+  throw NotSupported("this model offers no log-likelihood estimate '" + name + "'");
+}
+
 void assert_fail(const char* cond, const char* msg, const char* file, int line) {
   std::fprintf(stderr, "genlab: internal error at %s:%d: %s (%s)\n", file, line, msg, cond);
   std::abort();

@@ -6,6 +6,7 @@
 // Data are float32 row-major matrices, one example per row.
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "genlab/ad/graph.hpp"
 #include "genlab/data/transform.hpp"
@@ -45,6 +46,15 @@ class GENLAB_EXPORT Model {
   /// says so in its summary). Default: not offered.
   virtual bool can_inpaint() const { return false; }
   virtual Matrix inpaint(const Matrix& x, const Matrix& observed, Rng& rng);
+
+  /// Capability: estimates or bounds of log p(x) per row ([rows x 1], nats) where there is no exact
+  /// log_prob, or besides it (a VAE's ELBO and importance-weighted bounds). After training, the trainer
+  /// evaluates each name on the test split, batches in parallel on oneTBB (so this must be safe to call
+  /// concurrently: build a graph of your own), and reports test_<name> = -mean (an NLL or a bound on it)
+  /// with the batch transform's log-determinant included, and test_<name>_time_s. Names are plain words
+  /// such as nll_iwae_k50. Default: none.
+  virtual std::vector<std::string> log_likelihood_estimates() const { return {}; }
+  virtual Matrix log_likelihood_estimate(const std::string& name, const Matrix& batch, Rng& rng) const;
 };
 
 /// The splits of a dataset, one example per row.

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <numeric>
 
+#include <tbb/parallel_for.h>
+
 #include "genlab/ad/ops.hpp"
 #include "genlab/nn/optim.hpp"
 #include "train_config.hpp"
@@ -84,6 +86,51 @@ Evaluation evaluate(Model& m, ad::Graph<float>& g, const Matrix& data, const Bat
   e.loss = loss_sum / double(data.rows());
   if (m.has_log_prob()) e.nll = nll_sum / double(data.rows());
   return e;
+}
+
+// The model's log-likelihood estimates on a split, batch by batch in parallel (each batch its own random
+// stream, so the result does not depend on the number of threads), with the transform's log-determinant.
+// The transform is applied with the same streams as evaluate(), so every estimate sees the same data.
+void report_estimates(const Model& m, const Matrix& data, const BatchTransform* transform, Index batch_size,
+                      Rng rng, Rng transform_rng, const std::string& split, RunContext& ctx) {
+  const std::vector<std::string> names = m.log_likelihood_estimates();
+  if (names.empty()) return;
+  const Index batches = (data.rows() + batch_size - 1) / batch_size;
+  std::vector<Matrix> inputs(static_cast<std::size_t>(batches));
+  double log_det_sum = 0;
+  for (Index k = 0; k < batches; ++k) {
+    const Index start = k * batch_size, rows = std::min(batch_size, data.rows() - start);
+    Matrix& batch = inputs[static_cast<std::size_t>(k)];
+    batch = data.middleRows(start, rows);
+    if (transform) {
+      Matrix log_det;
+      Rng tr = transform_rng.split(static_cast<std::uint64_t>(k));
+      transform->apply(batch, tr, &log_det);
+      log_det_sum += log_det.cast<double>().sum();
+    }
+  }
+  for (std::size_t e = 0; e < names.size(); ++e) {
+    const auto t0 = std::chrono::steady_clock::now();
+    std::vector<double> sums(static_cast<std::size_t>(batches), 0.0);
+    const Rng estimate_rng = rng.split(e);
+    tbb::parallel_for(Index{0}, batches, [&](Index k) {
+      Rng r = estimate_rng.split(static_cast<std::uint64_t>(k));
+      const Matrix& batch = inputs[static_cast<std::size_t>(k)];
+      const Matrix v = m.log_likelihood_estimate(names[e], batch, r);
+      if (v.rows() != batch.rows() || v.cols() != 1)
+        throw ShapeError("log_likelihood_estimate '" + names[e] + "' returned " + std::to_string(v.rows()) + "x" +
+                         std::to_string(v.cols()) + " for a batch of " + std::to_string(batch.rows()));
+      sums[static_cast<std::size_t>(k)] = v.cast<double>().sum();
+      ctx.check_stop();
+    });
+    double total = 0;
+    for (double s : sums) total += s;  // in batch order: the same sum whatever the threads did
+    const double value = -(total + log_det_sum) / double(data.rows());
+    if (!std::isfinite(value)) throw NumericalError("estimate '" + names[e] + "' on the " + split + " split is not finite");
+    ctx.set_final(split + "_" + names[e], value);
+    ctx.set_final(split + "_" + names[e] + "_time_s",
+                  std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  }
 }
 
 }  // namespace
@@ -233,6 +280,8 @@ void train_model(const ComponentInfo& model_info, const ComponentInfo& dataset_i
   ctx.set_final("steps", double(st.step));
   ctx.set_final("train_time_s", train_time);  // "time": excluded from determinism comparisons
   if (stopped_early) ctx.set_final("stopped_early", 1.0);
+  report_estimates(*model, data.test, data.transform.get(), ec.batch_size, ctx.rng("estimates"),
+                   ctx.rng("eval_transform").split(1), "test", ctx);
   if (ec.samples > 0 && model->can_sample()) {
     Rng sample_rng = ctx.rng("samples");
     Matrix s = model->sample(ec.samples, sample_rng);
