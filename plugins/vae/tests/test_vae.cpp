@@ -151,7 +151,7 @@ TEST_CASE("loss gradients through the reparameterized objectives match finite di
   }
 }
 
-TEST_CASE("estimates and samples have the documented shapes; bad inputs are refused", "[vae]") {
+TEST_CASE("estimates and samples have the documented shapes, bad inputs are refused", "[vae]") {
   auto m = make(4, {{"encoder", ints({3})}, {"decoder", ints({3})}, {"latent", Value(std::int64_t(2))},
                     {"eval_k", ints({5, 1})}, {"nll_k", Value(std::int64_t(5))}},
                 9);
