@@ -545,3 +545,31 @@ TEST_CASE("sample and inpaint reload a finished run: draws in the run file, vali
   CHECK(r.exit_code == 64);
   CHECK(r.output.find("unknown pattern 'diagonal'") != std::string::npos);
 }
+
+TEST_CASE("the trainer's schedules: cosine spans the whole run, iwae's stages", "[e2e][train][schedule]") {
+  Sandbox box("schedules");
+  const auto exp = box.write(
+      "s.yaml",
+      "name: sched\nseed: 1\ndataset: {name: two_moons, n_train: 400, n_valid: 100, n_test: 100}\n"
+      "model: {name: gaussian_mixture, components: 2}\ntrain: {lr: 0.1, batch_size: 100, epochs: 13}\n"
+      "sweep:\n  variants:\n    - {train: {schedule: cosine}}\n    - {train: {schedule: iwae, gamma: 0.5}}\n");
+  const ProcessResult r = box.genlab({"run", exp, "--jobs", "1"});
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  for (const auto& f : run_files(box.results("sched"))) {
+    const RunRecord rec = h5::read_run(f.string(), true);
+    const auto it = std::find_if(rec.metrics.begin(), rec.metrics.end(), [](const auto& m) { return m.first == "lr"; });
+    REQUIRE(it != rec.metrics.end());
+    const std::vector<double>& lr = it->second.value;  // the rate after each epoch's last update
+    REQUIRE(lr.size() == 13);
+    if (rec.config_yaml.find("cosine") != std::string::npos) {
+      // 4 updates per epoch, 52 in all: after epoch e the rate is 0.05 (1 + cos(pi 4 (e + 1) / 52)).
+      for (std::size_t e = 0; e < 13; ++e)
+        CHECK(lr[e] == Approx(0.05 * (1 + std::cos(M_PI * 4.0 * double(e + 1) / 52.0))).margin(1e-12));
+    } else {
+      const std::vector<double> expected = {0.1, 0.05, 0.05, 0.05, 0.025, 0.025, 0.025, 0.025, 0.025,
+                                            0.025, 0.025, 0.025, 0.025};
+      for (std::size_t e = 0; e < 13; ++e) CHECK(lr[e] == Approx(expected[e]));
+    }
+  }
+}

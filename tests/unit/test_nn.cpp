@@ -172,6 +172,15 @@ TEST_CASE("gradient clipping and learning-rate schedules", "[nn][optim]") {
   s.factors = {std::pow(10, -1 / 7.0), std::pow(10, -2 / 7.0), std::pow(10, -3 / 7.0)};
   CHECK(s.lr(0, 0) == 1.0);
   CHECK(s.lr(0, 5) == Approx(std::pow(10, -2 / 7.0)));
+  s.name = "iwae";  // the same schedule from its two numbers: stage i lasts 3^i epochs at gamma^i
+  s.gamma = std::pow(10, -1 / 7.0);
+  s.step_epochs = 1;
+  const std::vector<std::pair<std::int64_t, int>> epoch_stage = {{0, 0}, {1, 1}, {3, 1}, {4, 2}, {12, 2},
+                                                                  {13, 3}, {39, 3}, {40, 4}, {3279, 7}};
+  for (auto [epoch, stage] : epoch_stage) {
+    INFO("epoch " << epoch);
+    CHECK(s.lr(0, epoch) == Approx(std::pow(10, -stage / 7.0)));
+  }
   s.name = "constant";
   s.warmup_steps = 4;
   CHECK(s.lr(0, 0) == 0.25);

@@ -198,11 +198,21 @@ double Schedule::lr(std::int64_t step, std::int64_t epoch) const {
     const double t =
         std::min(1.0, static_cast<double>(step) / static_cast<double>(std::max<std::int64_t>(1, total_steps)));
     v = min_lr + (base_lr - min_lr) * 0.5 * (1 + std::cos(M_PI * t));
+  } else if (name == "iwae") {
+    // Stage i covers epochs [e0 (3^i - 1) / 2, e0 (3^(i+1) - 1) / 2) with e0 = step_epochs.
+    const std::int64_t e0 = std::max<std::int64_t>(1, step_epochs);
+    std::int64_t stage = 0, end = e0, len = e0;
+    while (epoch >= end) {
+      len *= 3;
+      end += len;
+      ++stage;
+    }
+    v = base_lr * std::pow(gamma, static_cast<double>(stage));
   } else if (name == "piecewise") {
     for (std::size_t i = 0; i < boundaries.size() && i < factors.size(); ++i)
       if (epoch >= boundaries[i]) v = base_lr * factors[i];
   } else {
-    throw Error("unknown learning-rate schedule '" + name + "' (constant, step, exponential, cosine, piecewise)");
+    throw Error("unknown learning-rate schedule '" + name + "' (constant, step, exponential, cosine, iwae, piecewise)");
   }
   if (warmup_steps > 0 && step < warmup_steps) v *= static_cast<double>(step + 1) / static_cast<double>(warmup_steps);
   return v;

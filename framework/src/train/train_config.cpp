@@ -13,10 +13,12 @@ const Schema& train_schema() {
           .real("eps", 1e-8, {.min = 0, .max = 1}, "denominator guard (adam, adamax, adagrad, rmsprop)")
           .real("rms_decay", 0.95, {.min = 0, .max = 0.9999}, "decay of the mean squared gradient (rmsprop)")
           .real("weight_decay", 0.0, {.min = 0, .max = 1}, "L2 penalty added to the gradient")
-          .choice("schedule", "constant", {"constant", "step", "exponential", "cosine"}, "learning-rate schedule")
+          .choice("schedule", "constant", {"constant", "step", "exponential", "cosine", "iwae"},
+                  "learning-rate schedule (iwae: stage i = 0, 1, ... lasts step_epochs * 3^i epochs at lr * gamma^i, "
+                  "Burda et al. 2015)")
           .real("gamma", 0.1, {.min = 0, .max = 1},
                 "decay factor (step: per step_epochs epochs; exponential: per update)")
-          .integer("step_epochs", 1, {.min = 1}, "epochs between decays (step schedule)")
+          .integer("step_epochs", 1, {.min = 1}, "epochs between decays (step schedule); the first stage's length (iwae)")
           .real("min_lr", 0.0, {.min = 0}, "floor of the exponential and cosine schedules")
           .integer("warmup_steps", 0, {.min = 0}, "linear warm-up over this many updates")
           .integer("batch_size", 100, {.min = 1, .max = 1e7}, "examples per update")

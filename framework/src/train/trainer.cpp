@@ -137,7 +137,7 @@ void report_estimates(const Model& m, const Matrix& data, const BatchTransform* 
 
 void train_model(const ComponentInfo& model_info, const ComponentInfo& dataset_info, const Value& config,
                  RunContext& ctx) {
-  const TrainConfig tc = read_train_config(Params("train", *config.find("train")));
+  TrainConfig tc = read_train_config(Params("train", *config.find("train")));
   const EvalConfig ec = read_eval_config(Params("eval", *config.find("eval")));
 
   Rng data_rng = ctx.rng("data");
@@ -205,6 +205,7 @@ void train_model(const ComponentInfo& model_info, const ComponentInfo& dataset_i
   const Index n = data.train.rows();
   const Index batch_size = std::min<Index>(tc.batch_size, n);
   const Index batches = n / batch_size;  // a last partial batch is dropped: every step has the same shapes
+  tc.schedule.total_steps = tc.epochs * batches;  // the cosine schedule's horizon
   const Rng order_rng = ctx.rng("order"), step_rng = ctx.rng("step"), eval_rng = ctx.rng("eval"),
             transform_rng = ctx.rng("transform");
   ad::Graph<float> g;

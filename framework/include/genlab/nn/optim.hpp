@@ -45,11 +45,12 @@ double clip_grad_norm(ParamSet<T>& params, double max_norm);
 
 /// Learning rate as a function of the update step (0-based) and epoch.
 struct Schedule {
-  std::string name = "constant";  ///< constant | step | cosine | exponential | piecewise
+  std::string name = "constant";  ///< constant | step | cosine | exponential | iwae | piecewise
   double base_lr = 1e-3;
   std::int64_t warmup_steps = 0;  ///< linear warm-up from 0 over these steps, then the schedule
   // step: lr * gamma^(epoch / step_epochs); exponential: max(lr * gamma^step, min_lr) (per update);
   // cosine: min_lr + (lr - min_lr) (1 + cos(pi step / total_steps)) / 2;
+  // iwae: stage i = 0, 1, ... lasts step_epochs * 3^i epochs at lr * gamma^i (Burda et al. 2015);
   // piecewise: lr * factors[i] from epoch boundaries[i] on (boundaries ascending).
   double gamma = 0.1;
   std::int64_t step_epochs = 1;
