@@ -47,6 +47,7 @@ const char* kUsage =
     "  genlab sample RESULTS_DIR --run ID [-n 64] [--seed S] [-o GRID.png]\n"
     "  genlab inpaint RESULTS_DIR --run ID [--pattern bottom|top|left|right|center] [-n 16] [--draws 4]\n"
     "                 [--seed S] [-o GRID.png]\n"
+    "  genlab png RESULTS_DIR --run ID --array NAME [--columns C] -o FILE.png\n"
     "  genlab --version\n"
     "common options: --plugin-path DIR[:DIR...] (repeatable; also GENLAB_PLUGIN_PATH)\n";
 
@@ -62,6 +63,8 @@ struct Args {
   std::string output, pattern = "bottom";
   std::int64_t count = -1, draws = 4;
   std::uint64_t seed = 0;
+  std::string array;
+  std::int64_t columns = 0;
 };
 
 [[noreturn]] void usage_error(const std::string& msg) {
@@ -108,6 +111,10 @@ Args parse_args(int argc, char** argv) {
       a.run_id = value("--run");
     else if (is("-o") || is("--output"))
       a.output = value(arg.rfind("--", 0) == 0 ? "--output" : "-o");
+    else if (is("--array"))
+      a.array = value("--array");
+    else if (is("--columns"))
+      a.columns = parse_int(value("--columns"), "--columns");
     else if (is("--pattern"))
       a.pattern = value("--pattern");
     else if (is("-n"))
@@ -249,7 +256,7 @@ int cmd_show(const Args& a) {
 int cmd_post_run(const Args& a) {
   if (a.positional.size() != 1) usage_error(a.command + ": expected one results directory");
   if (a.run_id.empty()) usage_error(a.command + ": --run ID is required (see genlab show RESULTS_DIR)");
-  const Registry reg = load_registry(a, true);
+  const Registry reg = a.command == "png" ? Registry{} : load_registry(a, true);
   PostRunOptions o;
   o.dir = a.positional[0];
   o.run_id = a.run_id;
@@ -257,7 +264,11 @@ int cmd_post_run(const Args& a) {
   o.pattern = a.pattern;
   o.draws = a.draws;
   o.seed = a.seed;
-  if (a.command == "sample") {
+  o.array = a.array;
+  o.columns = a.columns;
+  if (a.command == "png") {
+    png_command(o, std::cout);
+  } else if (a.command == "sample") {
     o.count = a.count < 0 ? 64 : a.count;
     sample_command(o, reg, std::cout);
   } else {
@@ -295,7 +306,7 @@ int main(int argc, char** argv) {
     if (a.command == "run") return cmd_run(a);
     if (a.command == "plugins") return cmd_plugins(a);
     if (a.command == "show") return cmd_show(a);
-    if (a.command == "sample" || a.command == "inpaint") return cmd_post_run(a);
+    if (a.command == "sample" || a.command == "inpaint" || a.command == "png") return cmd_post_run(a);
     usage_error("unknown command '" + a.command + "'");
   } catch (const ConfigError& e) {
     print_error(e, 0);

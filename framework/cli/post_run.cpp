@@ -1,8 +1,11 @@
 #include "post_run.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "genlab/error.hpp"
+#include "h5io.hpp"
+#include "results_table.hpp"
 #include "io/png.hpp"
 #include "run_context_impl.hpp"
 #include "train/reload.hpp"
@@ -94,6 +97,36 @@ void inpaint_command(const PostRunOptions& o, const Registry& registry, std::ost
     write_png(o.output, image_grid(tiles, columns));
     out << "inpaint: grid (original, observed, " << o.draws << " completions per row) -> " << o.output << "\n";
   }
+}
+
+void png_command(const PostRunOptions& o, std::ostream& out) {
+  if (o.array.empty()) throw ConfigError("png: --array NAME is required (genlab show RESULTS --run ID lists them)");
+  if (o.output.empty()) throw ConfigError("png: -o FILE.png is required");
+  const std::string path = find_run_file(o.dir, o.run_id);
+  const RunRecord r = h5::read_run(path, true);
+  const ArrayData* a = nullptr;
+  std::string names;
+  for (const auto& [name, data] : r.arrays) {
+    if (name == o.array) a = &data;
+    names += " " + name;
+  }
+  if (!a) throw Error("png: run " + r.id.substr(0, 16) + " has no array '" + o.array + "' (it has:" + names + ")");
+  Matrix m(a->rows, a->cols);
+  for (Index i = 0; i < m.size(); ++i) m.data()[i] = float(a->data[std::size_t(i)]);
+  GrayImage im;
+  if (o.array.rfind("figure_", 0) == 0) {
+    im.width = m.cols();
+    im.height = m.rows();
+    im.pixels.resize(std::size_t(m.size()));
+    for (Index i = 0; i < m.size(); ++i)
+      im.pixels[std::size_t(i)] = std::uint8_t(std::lround(255.0f * std::clamp(m.data()[i], 0.0f, 1.0f)));
+  } else {
+    const std::int64_t columns = o.columns > 0 ? o.columns : std::int64_t(std::ceil(std::sqrt(double(m.rows()))));
+    im = image_grid(m, columns);
+  }
+  write_png(o.output, im);
+  out << "png: " << path << ":/arrays/" << o.array << " -> " << o.output << " (" << im.width << "x" << im.height
+      << ")\n";
 }
 
 }  // namespace genlab

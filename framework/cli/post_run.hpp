@@ -15,6 +15,8 @@ struct PostRunOptions {
   std::int64_t count = 64;         ///< samples to draw, or test images to inpaint
   std::int64_t draws = 4;          ///< inpaint: completions per image
   std::uint64_t seed = 0;
+  std::string array;        ///< png: the array to draw
+  std::int64_t columns = 0;  ///< png: tiles per row (0: about square)
 };
 
 /// Draws samples, stores them in the run file (/arrays/samples_s<seed>) and optionally as a PNG grid.
@@ -23,6 +25,10 @@ void sample_command(const PostRunOptions& o, const Registry& registry, std::ostr
 /// /arrays/inpaint_<pattern>_s<seed>_{input,observed,draws} and optionally a PNG grid (one row per image:
 /// the original, what the model sees with the missing part grey, then the completions).
 void inpaint_command(const PostRunOptions& o, const Registry& registry, std::ostream& out);
+
+/// Draws an array of a run as a PNG: figure_* arrays are pictures (drawn pixel for pixel), any other array
+/// holds one square image per row (samples, inpaintings), tiled `columns` to a row.
+void png_command(const PostRunOptions& o, std::ostream& out);
 
 /// The observed-pixel mask (1 = observed) of a named pattern on side x side images: bottom, top, left,
 /// right (that half missing) or center (the central half-side square missing). Throws ConfigError.

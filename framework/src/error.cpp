@@ -40,6 +40,8 @@ Matrix Model::log_likelihood_estimate(const std::string& name, const Matrix&, Rn
   throw NotSupported("this model offers no log-likelihood estimate '" + name + "'");
 }
 
+std::vector<Figure> Model::figures(const Matrix&, Rng&) const { return {}; }
+
 void assert_fail(const char* cond, const char* msg, const char* file, int line) {
   std::fprintf(stderr, "genlab: internal error at %s:%d: %s (%s)\n", file, line, msg, cond);
   std::abort();

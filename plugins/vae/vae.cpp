@@ -172,6 +172,55 @@ Matrix Vae::log_likelihood_estimate(const std::string& name, const Matrix& batch
   return Model::log_likelihood_estimate(name, batch, rng);
 }
 
+namespace {
+
+// The standard normal quantile, by bisection on the CDF (for the latent grid: a few hundred calls).
+double normal_quantile(double p) {
+  double lo = -10, hi = 10;
+  for (int i = 0; i < 80; ++i) {
+    const double mid = 0.5 * (lo + hi);
+    (0.5 * std::erfc(-mid / std::sqrt(2.0)) < p ? lo : hi) = mid;
+  }
+  return 0.5 * (lo + hi);
+}
+
+bool is_square(Index d) {
+  const auto s = Index(std::llround(std::sqrt(double(d))));
+  return s * s == d;
+}
+
+}  // namespace
+
+std::vector<Figure> Vae::figures(const Matrix& examples, Rng&) const {
+  std::vector<Figure> out;
+  if (!is_square(dim_) || examples.rows() < 2) return out;  // pictures need square images
+  const auto [mu, log_var] = encode(examples);
+  const Index n = std::min<Index>(8, examples.rows());
+  Figure rec{"reconstructions", Matrix(2 * n, dim_), n};
+  rec.images.topRows(n) = examples.topRows(n);
+  rec.images.bottomRows(n) = decode(mu.topRows(n));
+  out.push_back(std::move(rec));
+  const Index pairs = std::min<Index>(3, examples.rows() / 2), steps = 10;
+  Matrix z(pairs * steps, latent_);
+  for (Index p = 0; p < pairs; ++p)
+    for (Index s = 0; s < steps; ++s) {
+      const float t = float(s) / float(steps - 1);
+      z.row(p * steps + s) = (1 - t) * mu.row(2 * p) + t * mu.row(2 * p + 1);
+    }
+  out.push_back({"interpolations", decode(z), steps});
+  if (latent_ == 2) {
+    const Index g = 15;
+    Matrix grid(g * g, 2);
+    for (Index i = 0; i < g; ++i)
+      for (Index j = 0; j < g; ++j) {
+        grid(i * g + j, 0) = float(normal_quantile((double(j) + 0.5) / double(g)));
+        grid(i * g + j, 1) = float(normal_quantile(1.0 - (double(i) + 0.5) / double(g)));
+      }
+    out.push_back({"latent_grid", decode(grid), g});
+  }
+  return out;
+}
+
 Matrix Vae::importance_estimate(const Matrix& x, Index k, Rng& rng) const {
   // Passes of at most kRowsPerPass rows: several examples with all their samples, or one example's samples
   // in chunks, merged by a running log-sum-exp per example (in double).

@@ -21,6 +21,9 @@ class Vae final : public Model {
   bool can_sample() const override { return true; }
   Matrix sample(Index n, Rng& rng) override;
   std::vector<std::string> log_likelihood_estimates() const override;
+  /// reconstructions (originals above, reconstructions below), interpolations between pairs of test images
+  /// through the posterior means, and for a 2-D latent the decoded grid over the prior's quantiles.
+  std::vector<Figure> figures(const Matrix& examples, Rng& rng) const override;
   Matrix log_likelihood_estimate(const std::string& name, const Matrix& batch, Rng& rng) const override;
 
   /// The ELBO with the closed-form KL and one sample of z per row ([rows x 1]). The graph reads x and eps in

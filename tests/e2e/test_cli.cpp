@@ -537,6 +537,17 @@ TEST_CASE("sample and inpaint reload a finished run: draws in the run file, vali
   INFO(py.output);
   CHECK(py.exit_code == 0);
 
+  // Any stored array of images can be drawn again; a missing one is named with the ones there are.
+  r = box.genlab({"png", box.results("ar").string(), "--run", id, "--array", "inpaint_bottom_s0_draws", "--columns",
+                  "3", "-o", "d.png"});
+  INFO(r.output);
+  CHECK(r.exit_code == 0);
+  CHECK(fs::file_size(box.dir / "d.png") > 5 * 3 * 28 * 28);
+  r = box.genlab({"png", box.results("ar").string(), "--run", id, "--array", "nope", "-o", "n.png"});
+  CHECK(r.exit_code == 65);
+  CHECK(r.output.find("has no array 'nope' (it has: ") != std::string::npos);
+  CHECK(r.output.find(" samples_s0 ") != std::string::npos);
+
   // A run that does not exist and an unknown pattern are refused with the reason.
   r = box.genlab({"inpaint", box.results("ar").string(), "--run", "ffff"});
   CHECK(r.exit_code == 65);

@@ -23,6 +23,14 @@ struct ModelSetup {
   Rng* rng = nullptr;  ///< for initial weights (a stream of its own per run)
 };
 
+/// A picture a model draws after training: `images` holds one square image per row (values in [0, 1]),
+/// laid out `columns` to a row of the grid.
+struct Figure {
+  std::string name;
+  Matrix images;
+  Index columns = 1;
+};
+
 class GENLAB_EXPORT Model {
  public:
   virtual ~Model();
@@ -55,6 +63,11 @@ class GENLAB_EXPORT Model {
   /// such as nll_iwae_k50. Default: none.
   virtual std::vector<std::string> log_likelihood_estimates() const { return {}; }
   virtual Matrix log_likelihood_estimate(const std::string& name, const Matrix& batch, Rng& rng) const;
+
+  /// Capability: pictures of what the model learned (reconstructions, interpolations, a latent grid),
+  /// from the first rows of the test split (`examples`, after the batch transform). The trainer stores
+  /// each, composed into one grid picture, as /arrays/figure_<name> (render: genlab png). Default: none.
+  virtual std::vector<Figure> figures(const Matrix& examples, Rng& rng) const;
 };
 
 /// The splits of a dataset, one example per row.

@@ -8,11 +8,14 @@
 
 #include "genlab/ad/ops.hpp"
 #include "genlab/nn/optim.hpp"
+#include "io/png.hpp"
 #include "train_config.hpp"
 #include "train_step.hpp"
 
 namespace genlab {
 namespace {
+
+constexpr Index kFigureExamples = 16;  // test images handed to Model::figures
 
 // Everything the loop needs to continue exactly where a checkpoint left it.
 struct LoopState {
@@ -289,6 +292,21 @@ void train_model(const ComponentInfo& model_info, const ComponentInfo& dataset_i
     if (data.transform) data.transform->invert(s);  // back to the dataset's value space
     const MatrixD sd = s.cast<double>();
     ctx.save_array("samples", sd.rows(), sd.cols(), sd.data());
+  }
+  {
+    // Figures from the first test images, in the model's space (after the batch transform).
+    Matrix examples = data.test.topRows(std::min<Index>(data.test.rows(), kFigureExamples));
+    if (data.transform) {
+      Rng tr = ctx.rng("figures").split(0);
+      data.transform->apply(examples, tr, nullptr);
+    }
+    Rng fr = ctx.rng("figures").split(1);
+    for (const Figure& f : model->figures(examples, fr)) {
+      const GrayImage im = image_grid(f.images, f.columns);
+      MatrixD picture(im.height, im.width);
+      for (Index i = 0; i < picture.size(); ++i) picture.data()[i] = double(im.pixels[std::size_t(i)]) / 255.0;
+      ctx.save_array("figure_" + f.name, picture.rows(), picture.cols(), picture.data());
+    }
   }
   for (const auto& p : params.all()) {
     const MatrixD v = p.value.cast<double>();

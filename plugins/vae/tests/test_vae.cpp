@@ -175,3 +175,24 @@ TEST_CASE("estimates and samples have the documented shapes, bad inputs are refu
   const Matrix again = m->log_likelihood_estimate("nll_iwae_k5", x, b);
   CHECK(all == again);
 }
+
+TEST_CASE("figures: reconstructions, interpolations, and the latent grid for a 2-D latent", "[vae]") {
+  auto m = make(16, {{"encoder", ints({6})}, {"decoder", ints({6})}, {"latent", Value(std::int64_t(2))}}, 5);
+  Matrix x(6, 16);
+  Rng rng(8);
+  for (Index i = 0; i < x.size(); ++i) x.data()[i] = float(rng.below(2));
+  const std::vector<Figure> f = m->figures(x, rng);
+  REQUIRE(f.size() == 3);
+  CHECK(f[0].name == "reconstructions");
+  CHECK(f[0].images.rows() == 12);  // 6 originals above their 6 reconstructions
+  CHECK(f[0].columns == 6);
+  CHECK(f[0].images.topRows(6) == x);
+  CHECK(f[1].name == "interpolations");
+  CHECK(f[1].images.rows() == 30);  // 3 pairs x 10 steps; the ends decode the pair's posterior means
+  CHECK(f[1].images.row(0).isApprox(m->decode(m->encode(x).first.row(0))));
+  CHECK(f[2].name == "latent_grid");
+  CHECK(f[2].images.rows() == 225);
+  for (const Figure& g : f) CHECK(((g.images.array() >= 0).all() && (g.images.array() <= 1).all()));
+  // Non-square data have no pictures.
+  CHECK(make(5, {{"latent", Value(std::int64_t(2))}}, 5)->figures(Matrix::Zero(4, 5), rng).empty());
+}
