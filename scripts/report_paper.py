@@ -64,7 +64,9 @@ def setup(cfg, final):
         parts.append("our fixed binarization (seed %d)" % d["binarize_seed"])
     elif d.get("binarize") == "dynamic":
         parts.append("dynamic binarization")
-    parts.append("%s lr %g, batch %d" % (t["optimizer"], t["lr"], t["batch_size"]))
+    parts.append("%s lr %g%s, batch %d" % (t["optimizer"], t["lr"],
+                                             ", L2 %g" % t["weight_decay"] if t.get("weight_decay") else "",
+                                             t["batch_size"]))
     run = "%d of %d epochs" % (epochs, t["epochs"])
     run += " (early stop, patience %d)" % t["patience"] if stopped else " (epoch cap)" if epochs >= t["epochs"] else ""
     parts.append(run)
