@@ -40,6 +40,10 @@ Matrix Model::log_likelihood_estimate(const std::string& name, const Matrix&, Rn
   throw NotSupported("this model offers no log-likelihood estimate '" + name + "'");
 }
 
+Matrix Model::class_probabilities(const Matrix&) const {
+  throw NotSupported("this model cannot classify");
+}
+
 std::vector<Figure> Model::figures(const Matrix&, Rng&) const { return {}; }
 
 void assert_fail(const char* cond, const char* msg, const char* file, int line) {

@@ -21,6 +21,7 @@ namespace genlab {
 struct ModelSetup {
   Index dim = 0;       ///< number of columns of the data
   Rng* rng = nullptr;  ///< for initial weights (a stream of its own per run)
+  Index classes = 0;   ///< number of label classes the dataset has (0: unlabelled)
 };
 
 /// A picture a model draws after training: `images` holds one square image per row (values in [0, 1]),
@@ -64,6 +65,18 @@ class GENLAB_EXPORT Model {
   virtual std::vector<std::string> log_likelihood_estimates() const { return {}; }
   virtual Matrix log_likelihood_estimate(const std::string& name, const Matrix& batch, Rng& rng) const;
 
+  /// Capability: classification. A model that trains on labels returns true from uses_labels(): the trainer
+  /// then appends each example's label (the dataset's class index, as a float) as one last column of every
+  /// batch it passes to loss(), after the batch transform. A model that can classify returns class
+  /// probabilities ([rows x C], rows summing to 1) for a batch of features (no label column), and says which
+  /// of its C classes a dataset label stands for (a one-vs-rest model maps the other labels to class 0).
+  /// The trainer then logs valid_accuracy and valid_cross_entropy per epoch and reports test_accuracy,
+  /// test_macro_f1, test_cross_entropy, /arrays/test_confusion (true x predicted) and test_f1 per class.
+  virtual bool uses_labels() const { return false; }
+  virtual bool can_classify() const { return false; }
+  virtual Matrix class_probabilities(const Matrix& features) const;
+  virtual Index target_class(Index label) const { return label; }
+
   /// Capability: pictures of what the model learned (reconstructions, interpolations, a latent grid),
   /// from the first rows of the test split (`examples`, after the batch transform). The trainer stores
   /// each, composed into one grid picture, as /arrays/figure_<name> (render: genlab png). Default: none.
@@ -73,6 +86,9 @@ class GENLAB_EXPORT Model {
 /// The splits of a dataset, one example per row.
 struct DataSplits {
   Matrix train, valid, test;
+  /// Class labels, one row per example (a class index 0..classes-1 as a float); 0 rows when unlabelled.
+  Matrix train_labels, valid_labels, test_labels;
+  Index classes = 0;
   /// Applied to every batch before the model sees it (nullptr: none); see data/transform.hpp. Likelihoods
   /// the trainer reports include its log-determinant, so they are for the data as stored here.
   std::shared_ptr<const BatchTransform> transform;

@@ -32,6 +32,19 @@ Matrix images(const IdxArray& a, const std::string& what, std::int64_t first, st
   return m;
 }
 
+// Labels first .. first+count of an N-label file, each checked to be a class 0..9.
+Matrix labels(const IdxArray& a, const std::string& what, std::int64_t first, std::int64_t count) {
+  if (a.dims.size() != 1) throw IoError(what + ": expected a 1-D label file");
+  Matrix m(count, 1);
+  for (std::int64_t i = 0; i < count; ++i) {
+    const int v = a.data[std::size_t(first + i)];
+    if (v > 9) throw IoError(what + ": label " + std::to_string(v) + " at index " + std::to_string(first + i) +
+                             " is not a class 0..9");
+    m(i, 0) = float(v);
+  }
+  return m;
+}
+
 PixelTransformConfig transform_config(const Params& p) {
   PixelTransformConfig c;
   const std::string& b = p.get_string("binarize");
@@ -104,6 +117,14 @@ void register_image_set(Registrar& r, const ImageSet& set) {
     d.train = images(train, kFiles[0], 0, n_train, scale);
     d.valid = images(train, kFiles[0], 60000 - n_valid, n_valid, scale);
     d.test = images(test, kFiles[2], 0, 10000, scale);
+    const IdxArray train_labels = read_idx(dir + "/" + kFiles[1]);
+    const IdxArray test_labels = read_idx(dir + "/" + kFiles[3]);
+    if (train_labels.dims != std::vector<std::int64_t>{60000} || test_labels.dims != std::vector<std::int64_t>{10000})
+      throw IoError(dir + ": expected 60000 training and 10000 test labels");
+    d.train_labels = labels(train_labels, kFiles[1], 0, n_train);
+    d.valid_labels = labels(train_labels, kFiles[1], 60000 - n_valid, n_valid);
+    d.test_labels = labels(test_labels, kFiles[3], 0, 10000);
+    d.classes = 10;
     if (tc.binarize == PixelTransformConfig::Binarize::Fixed) {
       Rng b(static_cast<std::uint64_t>(p.get_int("binarize_seed")));
       for (Matrix* m : {&d.train, &d.valid, &d.test})

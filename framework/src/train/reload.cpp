@@ -27,7 +27,7 @@ ReloadedRun reload_run(const std::string& results_dir, const std::string& id_pre
   r.data = r.dataset_info->make_dataset(Params(r.dataset_info->name, *config.find("dataset")), data_rng);
   Rng init_rng = run_stream(r.record.seed, r.record.id, "init");
   r.model = r.model_info->make_model(Params(r.model_info->name, *config.find("model")),
-                                     ModelSetup{r.data.train.cols(), &init_rng});
+                                     ModelSetup{r.data.train.cols(), &init_rng, r.data.classes});
   std::size_t loaded = 0;
   for (auto& p : r.model->params().all()) {
     const std::string name = "params." + p.name;

@@ -8,6 +8,7 @@
 
 #include "genlab/ad/ops.hpp"
 #include "genlab/nn/optim.hpp"
+#include "classification.hpp"
 #include "io/png.hpp"
 #include "train_config.hpp"
 #include "train_step.hpp"
@@ -63,12 +64,13 @@ struct Evaluation {
 // With a batch transform t, the NLL is that of the stored data: -log p(x) = -log p_model(t(x)) - log|det dt/dx|.
 // The transform's randomness (dequantization noise) depends on the batch only, not on the epoch, so that
 // validation NLLs of different epochs are measured on the same noisy data.
-Evaluation evaluate(Model& m, ad::Graph<float>& g, const Matrix& data, const BatchTransform* transform,
-                    Index batch_size, Rng rng, Rng transform_rng) {
+// `labels` (models that train on them): appended to each batch for the loss, after the transform.
+Evaluation evaluate(Model& m, ad::Graph<float>& g, const Matrix& data, const Matrix* labels,
+                    const BatchTransform* transform, Index batch_size, Rng rng, Rng transform_rng) {
   Evaluation e;
   double loss_sum = 0, nll_sum = 0;
   g.set_grad_enabled(false);
-  Matrix batch, log_det;
+  Matrix batch, log_det, labelled;
   for (Index start = 0, k = 0; start < data.rows(); start += batch_size, ++k) {
     const Index rows = std::min(batch_size, data.rows() - start);
     batch = data.middleRows(start, rows);
@@ -78,7 +80,8 @@ Evaluation evaluate(Model& m, ad::Graph<float>& g, const Matrix& data, const Bat
       transform->apply(batch, tr, &log_det);
     }
     g.reset();
-    loss_sum += double(m.loss(g, batch, r).value()(0, 0)) * double(rows);
+    if (labels) append_labels(batch, labels->middleRows(start, rows), labelled);
+    loss_sum += double(m.loss(g, labels ? labelled : batch, r).value()(0, 0)) * double(rows);
     if (m.has_log_prob()) {
       g.reset();
       nll_sum -= m.log_prob(g, batch).value().template cast<double>().sum();
@@ -153,8 +156,21 @@ void train_model(const ComponentInfo& model_info, const ComponentInfo& dataset_i
   if (data.transform) ctx.note("batch transform: " + data.transform->describe());
 
   Rng init_rng = ctx.rng("init");
-  std::unique_ptr<Model> model =
-      model_info.make_model(Params(model_info.name, *config.find("model")), ModelSetup{dim, &init_rng});
+  std::unique_ptr<Model> model = model_info.make_model(Params(model_info.name, *config.find("model")),
+                                                       ModelSetup{dim, &init_rng, data.classes});
+  const bool labelled = model->uses_labels() || model->can_classify();
+  if (labelled) {
+    if (data.classes == 0)
+      throw Error("model " + model_info.name + " needs labels and dataset " + dataset_info.name + " has none");
+    const std::pair<const Matrix*, const Matrix*> splits[] = {
+        {&data.train, &data.train_labels}, {&data.valid, &data.valid_labels}, {&data.test, &data.test_labels}};
+    for (const auto& [x, y] : splits)
+      if (y->rows() != x->rows() || y->cols() != 1)
+        throw Error("dataset " + dataset_info.name + ": " + std::to_string(y->rows()) + " labels for " +
+                    std::to_string(x->rows()) + " examples");
+  }
+  const Matrix* valid_labels = model->uses_labels() ? &data.valid_labels : nullptr;
+  const Matrix* test_labels = model->uses_labels() ? &data.test_labels : nullptr;
   auto& params = model->params();
   auto optimizer = nn::make_optimizer<float>(tc.optimizer, params);
   const bool has_nll = model->has_log_prob();
@@ -212,7 +228,7 @@ void train_model(const ComponentInfo& model_info, const ComponentInfo& dataset_i
   const Rng order_rng = ctx.rng("order"), step_rng = ctx.rng("step"), eval_rng = ctx.rng("eval"),
             transform_rng = ctx.rng("transform");
   ad::Graph<float> g;
-  Matrix batch(batch_size, dim);
+  Matrix batch(batch_size, dim), batch_labels(batch_size, 1), labelled_batch;
   std::vector<Index> order(static_cast<std::size_t>(n));
   const auto t0 = std::chrono::steady_clock::now();
   bool stopped_early = false;
@@ -223,15 +239,19 @@ void train_model(const ComponentInfo& model_info, const ComponentInfo& dataset_i
     Rng shuffle = order_rng.split(static_cast<std::uint64_t>(st.epoch));
     for (Index i = n - 1; i > 0; --i) std::swap(order[std::size_t(i)], order[shuffle.below(std::uint64_t(i) + 1)]);
     for (; st.batch < batches; ++st.batch) {
-      for (Index r = 0; r < batch_size; ++r)
-        batch.row(r) = data.train.row(order[std::size_t(st.batch * batch_size + r)]);
+      for (Index r = 0; r < batch_size; ++r) {
+        const Index i = order[std::size_t(st.batch * batch_size + r)];
+        batch.row(r) = data.train.row(i);
+        if (labelled) batch_labels(r, 0) = data.train_labels(i, 0);
+      }
       if (data.transform) {  // fresh dequantization noise / binarization for every step
         Rng tr = transform_rng.split(static_cast<std::uint64_t>(st.step));
         data.transform->apply(batch, tr, nullptr);
       }
+      if (model->uses_labels()) append_labels(batch, batch_labels, labelled_batch);
       Rng noise = step_rng.split(static_cast<std::uint64_t>(st.step));
-      const float lv = train_step(model_info.name, *model, g, batch, noise, *optimizer, tc.clip_norm,
-                                  tc.schedule.lr(st.step, st.epoch), {st.step, st.epoch});
+      const float lv = train_step(model_info.name, *model, g, model->uses_labels() ? labelled_batch : batch, noise,
+                                  *optimizer, tc.clip_norm, tc.schedule.lr(st.step, st.epoch), {st.step, st.epoch});
       ++st.step;
       st.loss_sum += lv;
       ++st.loss_count;
@@ -247,10 +267,17 @@ void train_model(const ComponentInfo& model_info, const ComponentInfo& dataset_i
     ctx.log("lr", st.epoch, tc.schedule.lr(st.step, st.epoch));
     st.loss_sum = 0;
     st.loss_count = 0;
-    const Evaluation v = evaluate(*model, g, data.valid, data.transform.get(), ec.batch_size,
+    const Evaluation v = evaluate(*model, g, data.valid, valid_labels, data.transform.get(), ec.batch_size,
                                   eval_rng.split(std::uint64_t(st.epoch)), ctx.rng("eval_transform").split(0));
     ctx.log("valid_loss", st.epoch, v.loss);
     if (has_nll) ctx.log("valid_nll", st.epoch, v.nll);
+    if (model->can_classify()) {
+      const ClassificationResult c = evaluate_classification(*model, data.valid, data.valid_labels, data.transform.get(),
+                                                             ec.batch_size, ctx.rng("eval_transform").split(0));
+      ctx.log("valid_accuracy", st.epoch, c.accuracy);
+      ctx.log("valid_macro_f1", st.epoch, c.macro_f1);
+      ctx.log("valid_cross_entropy", st.epoch, c.cross_entropy);
+    }
     const double metric = has_nll ? v.nll : v.loss;
     if (!st.has_best || metric < st.best) {
       st.has_best = true;
@@ -272,7 +299,7 @@ void train_model(const ComponentInfo& model_info, const ComponentInfo& dataset_i
     for (auto& p : params.all()) p.value = best[k++];
   }
   const double train_time = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  const Evaluation t = evaluate(*model, g, data.test, data.transform.get(), ec.batch_size,
+  const Evaluation t = evaluate(*model, g, data.test, test_labels, data.transform.get(), ec.batch_size,
                                 eval_rng.split(~std::uint64_t{0}), ctx.rng("eval_transform").split(1));
   ctx.set_final("test_loss", t.loss);
   if (has_nll) {
@@ -284,6 +311,15 @@ void train_model(const ComponentInfo& model_info, const ComponentInfo& dataset_i
   ctx.set_final("steps", double(st.step));
   ctx.set_final("train_time_s", train_time);  // "time": excluded from determinism comparisons
   if (stopped_early) ctx.set_final("stopped_early", 1.0);
+  if (model->can_classify()) {
+    const ClassificationResult c = evaluate_classification(*model, data.test, data.test_labels, data.transform.get(),
+                                                           ec.batch_size, ctx.rng("eval_transform").split(1));
+    ctx.set_final("test_accuracy", c.accuracy);
+    ctx.set_final("test_macro_f1", c.macro_f1);
+    ctx.set_final("test_cross_entropy", c.cross_entropy);
+    ctx.save_array("test_confusion", c.confusion.rows(), c.confusion.cols(), c.confusion.data());
+    ctx.save_array("test_f1", 1, Index(c.f1.size()), c.f1.data());
+  }
   report_estimates(*model, data.test, data.transform.get(), ec.batch_size, ctx.rng("estimates"),
                    ctx.rng("eval_transform").split(1), "test", ctx);
   if (ec.samples > 0 && model->can_sample()) {
