@@ -6,6 +6,7 @@
 // Data are float32 row-major matrices, one example per row.
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "genlab/ad/graph.hpp"
@@ -76,6 +77,11 @@ class GENLAB_EXPORT Model {
   virtual bool can_classify() const { return false; }
   virtual Matrix class_probabilities(const Matrix& features) const;
   virtual Index target_class(Index label) const { return label; }
+
+  /// Capability: the model's own counters for the epoch that just ended (a perceptron's mistakes), logged
+  /// by the trainer as train_<name> after every epoch; the model resets them when asked. Counters live in
+  /// memory only: a run resumed mid-epoch counts that epoch from the resume point. Default: none.
+  virtual std::vector<std::pair<std::string, double>> take_epoch_counters() { return {}; }
 
   /// Capability: pictures of what the model learned (reconstructions, interpolations, a latent grid),
   /// from the first rows of the test split (`examples`, after the batch transform). The trainer stores

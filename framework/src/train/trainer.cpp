@@ -265,6 +265,7 @@ void train_model(const ComponentInfo& model_info, const ComponentInfo& dataset_i
     }
     ctx.log("train_loss", st.epoch, st.loss_sum / double(std::max<std::int64_t>(1, st.loss_count)));
     ctx.log("lr", st.epoch, tc.schedule.lr(st.step, st.epoch));
+    for (const auto& [name, value] : model->take_epoch_counters()) ctx.log("train_" + name, st.epoch, value);
     st.loss_sum = 0;
     st.loss_count = 0;
     const Evaluation v = evaluate(*model, g, data.valid, valid_labels, data.transform.get(), ec.batch_size,
