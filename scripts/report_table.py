@@ -3,6 +3,7 @@
 
 usage: scripts/report_table.py RESULTS_DIR ROW_KEY COL_KEY METRIC
   e.g. scripts/report_table.py results/density_toys dataset.name model.components test_nll
+COL_KEY may join several swept keys with commas (model.rule,model.bias): one column per combination.
 Reads only the HDF5 index (experiment.h5) with h5py; rows and columns are swept keys.
 """
 import json
@@ -14,6 +15,8 @@ import h5py
 
 
 def fmt(v):
+    if isinstance(v, bool):
+        return "true" if v else "false"
     return ("%d" % v) if isinstance(v, int) else str(v)
 
 
@@ -29,13 +32,14 @@ def main():
     for s, st, v in zip(swept, status, values):
         if st != "ok" or math.isnan(v):
             continue
-        r, c = s[row_key], s[col_key]
+        r = s[row_key]
+        c = "/".join(fmt(s[k]) for k in col_key.split(","))
         if r not in rows:
             rows.append(r)
         if c not in cols:
             cols.append(c)
         cells[(r, c)].append(v)
-    print("| %s \\ %s | %s |" % (row_key, col_key, " | ".join(fmt(c) for c in cols)))
+    print("| %s \\ %s | %s |" % (row_key, col_key.replace(",", "/"), " | ".join(fmt(c) for c in cols)))
     print("|---|" + "---|" * len(cols))
     for r in rows:
         out = []
