@@ -45,7 +45,7 @@ def main():
             cell["f1"].append(float(f1[1]) if m["positive_class"] >= 0 else float(f["final/test_macro_f1"][()]))
             cell["ce"].append(float(f["final/test_cross_entropy"][()]))
             ce, acc = f["metrics/valid_cross_entropy/value"][()], f["metrics/valid_accuracy/value"][()]
-            corr = float(np.corrcoef(ce, acc)[0, 1]) if len(ce) > 2 and np.std(ce) > 0 and np.std(acc) > 0 else float("nan")
+            corr = float(np.corrcoef(ce, acc)[0, 1]) if len(ce) > 2 and np.ptp(ce) > 0 and np.ptp(acc) > 0 else float("nan")
             cell["corr"].append(corr)
             if m["loss"] not in losses:
                 losses.append(m["loss"])
