@@ -17,8 +17,9 @@ Schema TraversalBenchmark::schema() {
       .string("level_order", "[]", "the tree in LeetCode's level-order form, e.g. [1,null,2,3] (shape: level_order)")
       .choice("orders", "all", {"all", "pre", "in", "post", "level"}, "traversal orders to run")
       .choice("methods", "all", {"all", "recursive", "iterative", "colour", "morris"}, "methods to run")
-      .integer("max_recursion_depth", 10000, {.min = 1, .max = 10000000},
-               "the recursive method refuses deeper trees (a run's thread has a bounded stack)")
+      .integer("max_recursion_depth", 2000, {.min = 1, .max = 10000000},
+               "the recursive method refuses deeper trees: a run's worker thread has a few MB of stack, and a "
+               "frame is about 400 bytes here (more under sanitizers)")
       .integer("repeats", 3, {.min = 1, .max = 1000}, "timed repetitions per variant (the best is reported)");
 }
 
