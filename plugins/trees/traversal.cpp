@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <deque>
 #include <utility>
 
 #include <genlab/error.hpp>
@@ -106,11 +107,13 @@ std::vector<std::int64_t> iterative(const Tree& t, Order o, TraversalStats& st) 
       break;
     }
     case Order::Level: {
-      std::vector<std::int32_t>& queue = stack;  // a vector with a moving head: every node enters once
-      queue.push_back(t.root);
-      for (std::size_t head = 0; head < queue.size(); ++head) {
-        note(queue.size() - head);
-        const std::int32_t n = queue[head];
+      // A deque frees its blocks as the front moves on: its footprint follows the live entries (one level
+      // and a bit), which is what the peak below reports.
+      std::deque<std::int32_t> queue{t.root};
+      while (!queue.empty()) {
+        note(queue.size());
+        const std::int32_t n = queue.front();
+        queue.pop_front();
         out.push_back(t.value[std::size_t(n)]);
         if (t.left[std::size_t(n)] != kNone) queue.push_back(t.left[std::size_t(n)]);
         if (t.right[std::size_t(n)] != kNone) queue.push_back(t.right[std::size_t(n)]);
