@@ -1,0 +1,95 @@
+#pragma once
+// A binary heap over a vector with a comparator: comp(a, b) true means a sits below b (std's convention:
+// std::less gives a max-heap, std::greater a min-heap). The seed's "negate the keys to get a min-heap"
+// becomes a comparator, which also works for types with no negation. And the bounded top-K selection
+// built on it: keep the K best seen so far in a heap whose top is the worst of them.
+#include <algorithm>
+#include <cstddef>
+#include <functional>
+#include <utility>
+#include <vector>
+
+namespace genlab::streams {
+
+template <class T, class Compare = std::less<T>>
+class BinaryHeap {
+ public:
+  explicit BinaryHeap(Compare comp = Compare()) : comp_(comp) {}
+  void reserve(std::size_t n) { v_.reserve(n); }
+  std::size_t size() const { return v_.size(); }
+  bool empty() const { return v_.empty(); }
+  const T& top() const { return v_.front(); }
+
+  void push(T x) {
+    v_.push_back(std::move(x));
+    sift_up(v_.size() - 1);
+  }
+  void pop() {
+    v_.front() = std::move(v_.back());
+    v_.pop_back();
+    if (!v_.empty()) sift_down(0);
+  }
+  /// pop() then push(x) in one sift: the bounded heap's hot path.
+  void replace_top(T x) {
+    v_.front() = std::move(x);
+    sift_down(0);
+  }
+  /// The contents, emptied, in pop order (top first).
+  std::vector<T> drain() {
+    std::vector<T> out;
+    out.reserve(v_.size());
+    while (!v_.empty()) {
+      out.push_back(top());
+      pop();
+    }
+    return out;
+  }
+
+ private:
+  void sift_up(std::size_t i) {
+    T x = std::move(v_[i]);
+    while (i > 0) {
+      const std::size_t parent = (i - 1) / 2;
+      if (!comp_(v_[parent], x)) break;
+      v_[i] = std::move(v_[parent]);
+      i = parent;
+    }
+    v_[i] = std::move(x);
+  }
+  void sift_down(std::size_t i) {
+    const std::size_t n = v_.size();
+    T x = std::move(v_[i]);
+    for (;;) {
+      std::size_t child = 2 * i + 1;
+      if (child >= n) break;
+      if (child + 1 < n && comp_(v_[child], v_[child + 1])) ++child;
+      if (!comp_(x, v_[child])) break;
+      v_[i] = std::move(v_[child]);
+      i = child;
+    }
+    v_[i] = std::move(x);
+  }
+
+  std::vector<T> v_;
+  Compare comp_;
+};
+
+/// The k elements that come first under `better` (std::greater<T>: the k largest; std::less<T>: the k
+/// smallest), best first, in one pass with a heap of k: its top is the worst kept, replaced when a better
+/// element arrives. Ties keep the multiset exact (equal values are interchangeable).
+template <class T, class Better, class Iter>
+std::vector<T> select_best(Iter first, Iter last, std::size_t k, Better better) {
+  BinaryHeap<T, Better> heap(better);  // `better` as the heap order: the top is the worst of the kept
+  heap.reserve(k);
+  for (; first != last; ++first) {
+    if (heap.size() < k)
+      heap.push(*first);
+    else if (k > 0 && better(*first, heap.top()))
+      heap.replace_top(*first);
+  }
+  std::vector<T> out = heap.drain();  // worst first
+  std::reverse(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace genlab::streams
