@@ -29,10 +29,19 @@ class BinaryHeap {
     v_.pop_back();
     if (!v_.empty()) sift_down(0);
   }
-  /// pop() then push(x) in one sift: the bounded heap's hot path.
+  /// pop() then push(x) in one pass: the bounded heap's hot path. Floyd's order: the hole left by the top
+  /// goes down to a leaf along the larger children (one comparison per level instead of two), then x
+  /// rises from there; in a bounded top-K heap x usually belongs near the bottom, so it rises little.
   void replace_top(T x) {
-    v_.front() = std::move(x);
-    sift_down(0);
+    const std::size_t n = v_.size();
+    std::size_t i = 0;
+    for (std::size_t child = 1; child < n; child = 2 * i + 1) {
+      if (child + 1 < n && comp_(v_[child], v_[child + 1])) ++child;
+      v_[i] = std::move(v_[child]);
+      i = child;
+    }
+    v_[i] = std::move(x);
+    sift_up(i);
   }
   /// The contents, emptied, in pop order (top first).
   std::vector<T> drain() {
