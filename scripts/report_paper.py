@@ -89,8 +89,10 @@ def rows(folder):
             if os.path.exists(run_file):
                 continue
             cfg = None
-            valid = f["metrics/valid_nll/value"][()] if "metrics/valid_nll" in f else []
-            yield cfg, "in progress", {}, (path, len(valid), min(valid) if len(valid) else float("nan"))
+            # Exact models log valid_nll; the VAE logs its training bound as valid_loss.
+            name = "valid_nll" if "metrics/valid_nll" in f else "valid_loss"
+            valid = f["metrics/%s/value" % name][()] if "metrics/" + name in f else []
+            yield cfg, "in progress", {}, (path, name, len(valid), min(valid) if len(valid) else float("nan"))
 
 
 def main():
@@ -99,9 +101,10 @@ def main():
     for folder in sys.argv[1:]:
         for cfg, status, final, progress in rows(folder):
             if progress:
-                path, epochs, best = progress
-                print("| run %s (in progress) | %d epochs so far, best valid NLL %.2f | | | resumable: rerun "
-                      "the same genlab run command |" % (os.path.basename(path)[:8], epochs, best))
+                path, name, epochs, best = progress
+                print("| run %s (in progress) | %d epochs so far, best validation %s %.2f | | | resumable: "
+                      "rerun the same genlab run command |" % (os.path.basename(path)[:8], epochs,
+                                                              "NLL" if name == "valid_nll" else "loss (bound)", best))
                 continue
             model = cfg["model"]
             paper = PAPER.get(key_of(model))
