@@ -48,14 +48,14 @@ V Perceptron::loss(ad::Graph<float>& g, const Matrix& batch, Rng&) {
     wrong += mistake;
     coef_(r, 0) = mistake ? -y / float(n) : 0.0f;
   }
-  if (g.grad_enabled()) mistakes_ += wrong, seen_ += n;  // training passes only
+  if (g.grad_enabled()) mistakes_ += wrong;  // training passes only
   return ad::sum(ad::mul(s, g.constant_view(coef_)));
 }
 
 std::vector<std::pair<std::string, double>> Perceptron::take_epoch_counters() {
   if (!perceptron_rule_) return {};
   std::vector<std::pair<std::string, double>> out{{"mistakes", double(mistakes_)}};
-  mistakes_ = seen_ = 0;
+  mistakes_ = 0;
   return out;
 }
 

@@ -25,7 +25,7 @@ class Perceptron final : public Classifier {
   nn::Parameter<float>* w_ = nullptr;
   nn::Parameter<float>* b_ = nullptr;  // absent without bias
   Matrix features_, one_hot_, coef_;
-  std::int64_t mistakes_ = 0, seen_ = 0;
+  std::int64_t mistakes_ = 0;
 };
 
 }  // namespace genlab::classifiers
