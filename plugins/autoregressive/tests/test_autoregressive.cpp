@@ -11,6 +11,7 @@
 #include <string>
 
 #include "genlab/ad/gradcheck.hpp"
+#include "genlab/testing.hpp"
 #include "genlab/error.hpp"
 #include "../fvsbn.hpp"
 #include "../made.hpp"
@@ -34,14 +35,11 @@ struct Config {
 // The model with its weights (and biases) moved away from their initial values, so that every connection
 // the masks allow carries a visible dependence.
 std::unique_ptr<BinaryAutoregressive> make(const Config& c, Index dim, std::uint64_t seed) {
-  Value v = Value::map();
-  for (const auto& [k, x] : c.params) v.set(k, x);
   Rng rng(seed);
-  const ModelSetup setup{dim, &rng};
   std::unique_ptr<BinaryAutoregressive> m;
-  if (c.model == "fvsbn") m = std::make_unique<Fvsbn>(Params("fvsbn", Fvsbn::schema().resolve(v, "model", {})), setup);
-  if (c.model == "nade") m = std::make_unique<Nade>(Params("nade", Nade::schema().resolve(v, "model", {})), setup);
-  if (c.model == "made") m = std::make_unique<Made>(Params("made", Made::schema().resolve(v, "model", {})), setup);
+  if (c.model == "fvsbn") m = testing::make_model<Fvsbn>(c.params, dim, rng);
+  if (c.model == "nade") m = testing::make_model<Nade>(c.params, dim, rng);
+  if (c.model == "made") m = testing::make_model<Made>(c.params, dim, rng);
   REQUIRE(m);
   for (auto& p : m->params().all())
     for (Index i = 0; i < p.value.size(); ++i) p.value.data()[i] += float(rng.uniform(-1.0, 1.0));
@@ -67,13 +65,7 @@ const std::vector<Config>& configs() {
   return all;
 }
 
-// Every vector of {0,1}^d, one per row (row r = the bits of r).
-Matrix all_binary(Index d) {
-  Matrix x(Index(1) << d, d);
-  for (Index r = 0; r < x.rows(); ++r)
-    for (Index j = 0; j < d; ++j) x(r, j) = float((r >> j) & 1);
-  return x;
-}
+using testing::all_binary;
 
 Matrix log_probs(BinaryAutoregressive& m, const Matrix& x) {
   ad::Graph<float> g;

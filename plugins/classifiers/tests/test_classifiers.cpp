@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "genlab/ad/gradcheck.hpp"
+#include "genlab/testing.hpp"
 #include "genlab/error.hpp"
 #include "../halfplane.hpp"
 #include "../mlp_classifier.hpp"
@@ -18,18 +19,12 @@ using namespace genlab::classifiers;
 
 namespace {
 
-Value ints(std::vector<std::int64_t> xs) {
-  Value l = Value::list();
-  for (auto x : xs) l.as_list().push_back(Value(x));
-  return l;
-}
+Value ints(std::initializer_list<std::int64_t> xs) { return testing::int_list(xs); }
 
 template <class T>
-std::unique_ptr<T> make(Index dim, Index classes, std::map<std::string, Value> over, std::uint64_t seed = 1) {
-  Value v = Value::map();
-  for (auto& [k, x] : over) v.set(k, x);
+std::unique_ptr<T> make(Index dim, Index classes, const std::map<std::string, Value>& over, std::uint64_t seed = 1) {
   Rng rng(seed);
-  return std::make_unique<T>(Params("m", T::schema().resolve(v, "model", {})), ModelSetup{dim, &rng, classes});
+  return testing::make_model<T>(over, dim, rng, classes);
 }
 
 Matrix one_hot(const std::vector<int>& cls, Index c) {

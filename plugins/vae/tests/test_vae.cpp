@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "genlab/ad/gradcheck.hpp"
+#include "genlab/testing.hpp"
 #include "genlab/error.hpp"
 #include "../vae.hpp"
 
@@ -16,26 +17,13 @@ using namespace genlab::vae;
 
 namespace {
 
-std::unique_ptr<Vae> make(Index dim, std::map<std::string, Value> over, std::uint64_t seed) {
-  Value v = Value::map();
-  for (auto& [k, x] : over) v.set(k, x);
+std::unique_ptr<Vae> make(Index dim, const std::map<std::string, Value>& over, std::uint64_t seed) {
   Rng rng(seed);
-  return std::make_unique<Vae>(Params("vae", Vae::schema().resolve(v, "model", {})), ModelSetup{dim, &rng});
+  return testing::make_model<Vae>(over, dim, rng);
 }
 
-Value ints(std::vector<std::int64_t> xs) {
-  Value l = Value::list();
-  for (auto x : xs) l.as_list().push_back(Value(x));
-  return l;
-}
-
-// All 2^d binary vectors, one per row.
-Matrix all_binary(Index d) {
-  Matrix x(Index(1) << d, d);
-  for (Index r = 0; r < x.rows(); ++r)
-    for (Index c = 0; c < d; ++c) x(r, c) = float((r >> c) & 1);
-  return x;
-}
+using testing::all_binary;
+Value ints(std::initializer_list<std::int64_t> xs) { return testing::int_list(xs); }
 
 struct Stats {
   double mean = 0, se = 0;
