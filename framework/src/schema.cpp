@@ -25,6 +25,8 @@ const char* param_type_name(ParamType t) {
       return "list of int";
     case ParamType::FloatList:
       return "list of float";
+    case ParamType::Structure:
+      return "list or map";
   }
   return "?";
 }
@@ -139,6 +141,9 @@ Value coerce(const ParamSpec& p, const Value& v, const std::string& path) {
             coerce_number(v.as_list()[i], want_int, p.range, path + "[" + std::to_string(i) + "]", elem));
       return out;
     }
+    case ParamType::Structure:
+      if (v.is_scalar()) fail(v, path, "expected a list or a map, got " + got_text(v));
+      return v;
   }
   return v;
 }
@@ -234,6 +239,11 @@ Schema& Schema::real_list(std::string name, std::optional<std::vector<double>> d
   return add(std::move(p));
 }
 
+Schema& Schema::structure(std::string name, std::optional<Value> def, std::string doc) {
+  ParamSpec p{std::move(name), ParamType::Structure, std::move(def), {}, {}, std::move(doc)};
+  return add(std::move(p));
+}
+
 const ParamSpec* Schema::find(const std::string& name) const {
   for (const auto& p : params_)
     if (p.name == name) return &p;
@@ -303,6 +313,12 @@ std::vector<std::int64_t> Params::get_int_list(const std::string& key) const {
   std::vector<std::int64_t> out;
   for (const auto& e : at(key, Value::Kind::List).as_list()) out.push_back(e.as_int());
   return out;
+}
+const Value& Params::get_structure(const std::string& key) const {
+  const Value* v = v_.find(key);
+  if (!v) throw Error("component " + component_ + " read parameter '" + key + "', which its schema does not declare");
+  if (v->is_scalar()) throw Error("component " + component_ + " read parameter '" + key + "' as a structure, but it is " + v->kind_name());
+  return *v;
 }
 std::vector<double> Params::get_float_list(const std::string& key) const {
   std::vector<double> out;

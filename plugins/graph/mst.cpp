@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <bit>
+#include <numeric>
 #include <limits>
 #include <queue>
 #include <span>
@@ -191,75 +193,155 @@ Forest prim_indexed(const Graph& g, const Csr& csr) {
   return out;
 }
 
-Forest boruvka(const Graph& g, int threads) {
-  // Edges between current components (labels 0..k-1), with the index of the input edge they stand for.
-  struct CEdge {
-    Vertex a, b;
-    double w;
-    std::uint32_t orig;
-  };
+namespace {
+
+// An edge between current components (labels 0..k-1), with the input edge it stands for.
+struct CEdge {
+  Vertex a, b;
+  double w;
+  std::uint32_t orig;
+};
+
+// Doubles mapped to unsigned integers in the same order, so that atomics compare values they hold
+// instead of chasing an edge index into a big array (a cache miss per comparison).
+std::uint64_t order_key(double w) {
+  const auto u = std::bit_cast<std::uint64_t>(w);
+  return (u >> 63) ? ~u : (u | (std::uint64_t(1) << 63));
+}
+
+void atomic_min(std::atomic<std::uint64_t>& slot, std::uint64_t x) {
+  std::uint64_t held = slot.load(std::memory_order_relaxed);
+  while (x < held && !slot.compare_exchange_weak(held, x, std::memory_order_relaxed)) {
+  }
+}
+
+// Fixed blocks (not TBB's adaptive split) so compacted orders, hence tie-breaks, never depend on the
+// thread count.
+constexpr std::size_t kBlocks = 256;
+
+// Keeps the edges for which keep(e) holds, mapped by map(e), in their order, in parallel.
+template <class Keep, class Map>
+void compact(const std::vector<CEdge>& in, std::vector<CEdge>& out, Keep keep, Map map) {
+  const std::size_t m = in.size(), per = (m + kBlocks - 1) / kBlocks;
+  std::vector<std::size_t> counts(kBlocks + 1, 0);
+  tbb::parallel_for(std::size_t(0), kBlocks, [&](std::size_t b) {
+    std::size_t c = 0;
+    for (std::size_t i = b * per; i < std::min(m, (b + 1) * per); ++i) c += keep(in[i]);
+    counts[b + 1] = c;
+  });
+  for (std::size_t b = 0; b < kBlocks; ++b) counts[b + 1] += counts[b];
+  out.resize(counts[kBlocks]);
+  tbb::parallel_for(std::size_t(0), kBlocks, [&](std::size_t b) {
+    std::size_t o = counts[b];
+    for (std::size_t i = b * per; i < std::min(m, (b + 1) * per); ++i)
+      if (keep(in[i])) out[o++] = map(in[i]);
+  });
+}
+
+// Borůvka rounds on `cur` (labels 0..k-1) until no edge is left. Every component picks its lightest
+// edge; (weight, position) is a total order, so the picks never close a cycle even with tied weights.
+// On return `label` maps each of the k input labels to its final component (0..k'-1) and k = k'.
+void boruvka_rounds(const Graph& g, std::vector<CEdge>& cur, std::size_t& k, std::vector<Vertex>& label, Forest& out) {
   constexpr std::uint64_t kNoEdge = std::numeric_limits<std::uint64_t>::max();
+  label.resize(k);
+  std::iota(label.begin(), label.end(), Vertex(0));
+  std::vector<std::atomic<std::uint64_t>> min_key(k), best(k);
+  std::vector<Vertex> round_label(k);
+  std::vector<CEdge> next;
+  while (!cur.empty()) {
+    tbb::parallel_for(std::size_t(0), k, [&](std::size_t c) {
+      min_key[c].store(kNoEdge, std::memory_order_relaxed);
+      best[c].store(kNoEdge, std::memory_order_relaxed);
+    });
+    // Two passes, lightest weight then lowest position among the lightest: no edge reads inside a CAS.
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, cur.size(), 1 << 12), [&](const auto& r) {
+      for (std::size_t i = r.begin(); i < r.end(); ++i) {
+        const std::uint64_t key = order_key(cur[i].w);
+        atomic_min(min_key[cur[i].a], key);
+        atomic_min(min_key[cur[i].b], key);
+      }
+    });
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, cur.size(), 1 << 12), [&](const auto& r) {
+      for (std::size_t i = r.begin(); i < r.end(); ++i) {
+        const std::uint64_t key = order_key(cur[i].w);
+        if (key == min_key[cur[i].a].load(std::memory_order_relaxed)) atomic_min(best[cur[i].a], i);
+        if (key == min_key[cur[i].b].load(std::memory_order_relaxed)) atomic_min(best[cur[i].b], i);
+      }
+    });
+    UnionFind uf(k);
+    for (std::size_t c = 0; c < k; ++c) {
+      const std::uint64_t b = best[c].load(std::memory_order_relaxed);
+      if (b != kNoEdge && uf.unite(cur[b].a, cur[b].b)) out.push_back(g.edges[cur[b].orig]);
+    }
+    std::vector<Vertex> dense(k, kNone);
+    std::size_t merged = 0;
+    for (std::size_t c = 0; c < k; ++c) {
+      const Vertex r = uf.find(Vertex(c));
+      if (dense[r] == kNone) dense[r] = Vertex(merged++);
+      round_label[c] = dense[r];
+    }
+    for (Vertex& l : label) l = round_label[l];
+    // Relabel and drop the edges that now lie inside one component.
+    compact(
+        cur, next, [&](const CEdge& e) { return round_label[e.a] != round_label[e.b]; },
+        [&](const CEdge& e) { return CEdge{round_label[e.a], round_label[e.b], e.w, e.orig}; });
+    cur.swap(next);
+    k = merged;
+  }
+}
+
+std::vector<CEdge> component_edges(const Graph& g) {
+  std::vector<CEdge> cur(g.edges.size());
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, cur.size(), 1 << 14), [&](const auto& r) {
+    for (std::size_t i = r.begin(); i < r.end(); ++i) cur[i] = {g.edges[i].u, g.edges[i].v, g.edges[i].w, std::uint32_t(i)};
+  });
+  return cur;
+}
+
+}  // namespace
+
+Forest boruvka(const Graph& g, int threads) {
   Forest out;
   out.reserve(max_forest_edges(g));
   tbb::task_arena arena(threads);
   arena.execute([&] {
-    std::vector<CEdge> cur(g.edges.size()), next;
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, cur.size(), 1 << 14), [&](const auto& r) {
-      for (std::size_t i = r.begin(); i < r.end(); ++i)
-        cur[i] = {g.edges[i].u, g.edges[i].v, g.edges[i].w, std::uint32_t(i)};
-    });
+    std::vector<CEdge> cur = component_edges(g);
     std::size_t k = std::size_t(g.n);
-    std::vector<std::atomic<std::uint64_t>> best(k);
-    std::vector<Vertex> label(k);
-    // Fixed blocks (not TBB's adaptive split) so the compacted order, hence the ties, never depends on
-    // the thread count.
-    const std::size_t blocks = 256;
-    std::vector<std::size_t> counts(blocks + 1);
-    while (!cur.empty()) {
-      tbb::parallel_for(std::size_t(0), k, [&](std::size_t c) { best[c].store(kNoEdge, std::memory_order_relaxed); });
-      // Each component's lightest incident edge; (weight, position) is a total order, so the choices
-      // never close a cycle even with tied weights.
-      auto offer = [&](std::atomic<std::uint64_t>& slot, std::uint64_t i) {
-        std::uint64_t held = slot.load(std::memory_order_relaxed);
-        while (held == kNoEdge || cur[i].w < cur[held].w || (cur[i].w == cur[held].w && i < held))
-          if (slot.compare_exchange_weak(held, i, std::memory_order_relaxed)) break;
-      };
-      tbb::parallel_for(tbb::blocked_range<std::size_t>(0, cur.size(), 1 << 12), [&](const auto& r) {
-        for (std::size_t i = r.begin(); i < r.end(); ++i) {
-          offer(best[cur[i].a], i);
-          offer(best[cur[i].b], i);
-        }
-      });
-      UnionFind uf(k);
-      for (std::size_t c = 0; c < k; ++c) {
-        const std::uint64_t b = best[c].load(std::memory_order_relaxed);
-        if (b != kNoEdge && uf.unite(cur[b].a, cur[b].b)) out.push_back(g.edges[cur[b].orig]);
+    std::vector<Vertex> label;
+    boruvka_rounds(g, cur, k, label, out);
+  });
+  return out;
+}
+
+Forest filter_boruvka(const Graph& g, int threads, std::uint64_t pivot_seed) {
+  Forest out;
+  out.reserve(max_forest_edges(g));
+  tbb::task_arena arena(threads);
+  arena.execute([&] {
+    std::vector<CEdge> rest = component_edges(g), light, heavy;
+    std::size_t k = std::size_t(g.n);
+    std::vector<Vertex> label;
+    Rng rng(pivot_seed);
+    while (!rest.empty()) {
+      // A pivot with about 2k edges below it (from a sample's quantile): enough light edges to merge
+      // most components, few enough that the heavy rest is mostly filtered, never sorted or scanned twice.
+      const double frac = std::min(1.0, 2.0 * double(k) / double(rest.size()));
+      if (frac >= 0.5 || rest.size() < (1u << 16)) {
+        boruvka_rounds(g, rest, k, label, out);
+        break;
       }
-      std::vector<Vertex> dense(k, kNone);
-      std::size_t merged = 0;
-      for (std::size_t c = 0; c < k; ++c) {
-        const Vertex r = uf.find(Vertex(c));
-        if (dense[r] == kNone) dense[r] = Vertex(merged++);
-        label[c] = dense[r];
-      }
-      // Relabel and drop the edges that now lie inside one component (parallel compaction).
-      const std::size_t m = cur.size(), per = (m + blocks - 1) / blocks;
-      tbb::parallel_for(std::size_t(0), blocks, [&](std::size_t b) {
-        std::size_t c = 0;
-        for (std::size_t i = b * per; i < std::min(m, (b + 1) * per); ++i) c += label[cur[i].a] != label[cur[i].b];
-        counts[b + 1] = c;
-      });
-      for (std::size_t b = 0; b < blocks; ++b) counts[b + 1] += counts[b];
-      next.resize(counts[blocks]);
-      tbb::parallel_for(std::size_t(0), blocks, [&](std::size_t b) {
-        std::size_t o = counts[b];
-        for (std::size_t i = b * per; i < std::min(m, (b + 1) * per); ++i) {
-          const Vertex a = label[cur[i].a], c = label[cur[i].b];
-          if (a != c) next[o++] = {a, c, cur[i].w, cur[i].orig};
-        }
-      });
-      cur.swap(next);
-      k = merged;
+      std::vector<double> sample(1024);
+      for (double& x : sample) x = rest[std::size_t(rng.below(rest.size()))].w;
+      const auto q = sample.begin() + std::ptrdiff_t(frac * double(sample.size() - 1));
+      std::nth_element(sample.begin(), q, sample.end());
+      const double pivot = *q;
+      compact(rest, light, [&](const CEdge& e) { return e.w <= pivot; }, [](const CEdge& e) { return e; });
+      compact(rest, heavy, [&](const CEdge& e) { return e.w > pivot; }, [](const CEdge& e) { return e; });
+      boruvka_rounds(g, light, k, label, out);
+      // Heavy edges inside a merged component can never join the forest: drop them, relabel the rest.
+      compact(
+          heavy, rest, [&](const CEdge& e) { return label[e.a] != label[e.b]; },
+          [&](const CEdge& e) { return CEdge{label[e.a], label[e.b], e.w, e.orig}; });
     }
   });
   return out;

@@ -33,6 +33,10 @@ Forest prim_indexed(const Graph& g, const Csr& csr);
 /// Borůvka on oneTBB with `threads` workers: every component picks its lightest edge (ties broken by edge
 /// position, so no cycles), components merge, edges inside a component are dropped; O(log n) rounds.
 Forest boruvka(const Graph& g, int threads);
+/// Borůvka behind a filter, in the spirit of filter-Kruskal: contract the components of the lightest ~2k
+/// edges (k = components left), drop the heavier edges that now lie inside one component, repeat. Every
+/// step is parallel; Borůvka only ever sees a small slice of the edges.
+Forest filter_boruvka(const Graph& g, int threads, std::uint64_t pivot_seed);
 
 /// The forest's total weight summed in ascending order: every minimum spanning forest of a graph has the
 /// same sorted weight list, so the sums of two correct forests agree to the last bit.

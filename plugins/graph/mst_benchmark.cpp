@@ -39,10 +39,10 @@ Schema MstBenchmark::schema() {
       .integer("weight_levels", 0, {.min = 0, .max = 1e9},
                "0: weights uniform in [0, 1) (geometric: lengths); k > 0: integers 1..k, so ties are common")
       .string("path", "", "input: file: a .gr DIMACS file or a plain 'u v w' edge list")
-      .choice("implementations", "all", {"all", "kruskal", "filter_kruskal", "prim_lazy", "prim_indexed", "boruvka"},
+      .choice("implementations", "all", {"all", "kruskal", "filter_kruskal", "prim_lazy", "prim_indexed", "boruvka", "filter_boruvka"},
               "our implementations to run (Boost.Graph's Kruskal always runs: it is the reference)")
-      .int_list("boruvka_threads", std::vector<std::int64_t>{1, 2}, {.min = 1, .max = 1024},
-                "Borůvka runs once per thread count listed")
+      .int_list("threads", std::vector<std::int64_t>{1, 2}, {.min = 1, .max = 1024},
+                "the parallel implementations (Borůvka, filter-Borůvka) run once per thread count listed")
       .integer("repeats", 3, {.min = 1, .max = 1000}, "timed repetitions per implementation (the best is reported)");
 }
 
@@ -54,7 +54,7 @@ MstBenchmark::MstBenchmark(const Params& p)
       m_(p.get_int("m")),
       weight_levels_(p.get_int("weight_levels")),
       repeats_(p.get_int("repeats")),
-      boruvka_threads_(p.get_int_list("boruvka_threads")) {
+      threads_(p.get_int_list("threads")) {
   if (input_ == "file" && path_.empty()) throw ConfigError("algorithm.path: required when input is 'file'");
 }
 
@@ -126,9 +126,12 @@ void MstBenchmark::run(RunContext& ctx) {
   if (wanted("filter_kruskal")) time_ours("filter_kruskal", [&] { return filter_kruskal(g, rng.next_u64()); }, true);
   if (wanted("prim_lazy")) time_ours("prim_lazy", [&] { return prim_lazy(g, csr); }, true);
   if (wanted("prim_indexed")) time_ours("prim_indexed", [&] { return prim_indexed(g, csr); }, true);
-  if (wanted("boruvka"))
-    for (std::int64_t t : boruvka_threads_)
-      time_ours("boruvka_" + std::to_string(t) + "t", [&] { return boruvka(g, int(t)); }, t == 1);
+  for (std::int64_t t : threads_) {
+    const std::string suffix = "_" + std::to_string(t) + "t";
+    if (wanted("boruvka")) time_ours("boruvka" + suffix, [&] { return boruvka(g, int(t)); }, t == 1);
+    if (wanted("filter_boruvka"))
+      time_ours("filter_boruvka" + suffix, [&] { return filter_boruvka(g, int(t), rng.next_u64()); }, t == 1);
+  }
   if (best_single < std::numeric_limits<double>::infinity())
     ctx.set_final("best_single_thread_speedup_vs_boost_kruskal", boost_kruskal_ms / best_single);
   ctx.set_final("correct", 1.0);

@@ -17,7 +17,7 @@ class MstBenchmark final : public Algorithm {
  private:
   std::string input_, path_, implementations_;
   std::int64_t n_, m_, weight_levels_, repeats_;
-  std::vector<std::int64_t> boruvka_threads_;
+  std::vector<std::int64_t> threads_;
 };
 
 }  // namespace genlab::graph

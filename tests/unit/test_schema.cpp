@@ -61,3 +61,20 @@ TEST_CASE("did_you_mean only suggests close names", "[schema]") {
   CHECK(did_you_mean("distribuion", {"distribution", "n"}) == "distribution");
   CHECK(did_you_mean("zzzzzz", {"distribution", "n"}).empty());
 }
+
+TEST_CASE("structure parameters pass lists and maps through with their marks and refuse scalars", "[schema]") {
+  const Schema s = Schema().structure("layers", Value::list(), "a layer list");
+  const Value r = s.resolve(parse_yaml("layers:\n  - {type: conv, kernel: 3}\n", "s.yaml"), "algorithm", {});
+  const Params p("demo", r);
+  const Value& layers = p.get_structure("layers");
+  REQUIRE(layers.is_list());
+  CHECK(layers.as_list()[0].find("kernel")->as_int() == 3);
+  CHECK(layers.as_list()[0].find("kernel")->mark.str() == "s.yaml:2:26");  // errors can point into the list
+  CHECK(s.resolve(parse_yaml("{}", "s.yaml"), "algorithm", {}).find("layers")->is_list());  // the default
+  try {
+    s.resolve(parse_yaml("layers: 3\n", "s.yaml"), "algorithm", {});
+    FAIL("a scalar was accepted");
+  } catch (const ConfigError& e) {
+    CHECK(std::string(e.what()) == "s.yaml:1:9: algorithm.layers: expected a list or a map, got 3 (int)");
+  }
+}

@@ -20,6 +20,8 @@ class GENLAB_EXPORT Params {
   const std::string& get_string(const std::string& key) const;  ///< String or Choice
   std::vector<std::int64_t> get_int_list(const std::string& key) const;
   std::vector<double> get_float_list(const std::string& key) const;
+  /// A Structure parameter: the list or map as given, with its source marks for error messages.
+  const Value& get_structure(const std::string& key) const;
 
   const Value& value() const { return v_; }
   const std::string& component() const { return component_; }

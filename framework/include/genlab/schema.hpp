@@ -11,7 +11,9 @@
 
 namespace genlab {
 
-enum class ParamType { Int, Float, Bool, String, Choice, IntList, FloatList };
+/// Structure: any list or map (a network's layer list, say), passed through as parsed, with its source marks,
+/// for the component to validate itself.
+enum class ParamType { Int, Float, Bool, String, Choice, IntList, FloatList, Structure };
 GENLAB_EXPORT const char* param_type_name(ParamType t);
 
 /// Inclusive bounds for numbers (for lists: for every element).
@@ -40,6 +42,8 @@ class GENLAB_EXPORT Schema {
   Schema& choice(std::string name, std::optional<std::string> def, std::vector<std::string> choices, std::string doc);
   Schema& int_list(std::string name, std::optional<std::vector<std::int64_t>> def, Range r, std::string doc);
   Schema& real_list(std::string name, std::optional<std::vector<double>> def, Range r, std::string doc);
+  /// A list or map the component checks itself (read with Params::get_structure).
+  Schema& structure(std::string name, std::optional<Value> def, std::string doc);
 
   const std::vector<ParamSpec>& params() const { return params_; }
   const ParamSpec* find(const std::string& name) const;

@@ -25,7 +25,8 @@ struct Named {
 std::vector<Named> all_forests(const Graph& g) {
   const Csr csr = build_csr(g);
   return {{"kruskal", kruskal(g)},         {"filter_kruskal", filter_kruskal(g, 7)}, {"prim_lazy", prim_lazy(g, csr)},
-          {"prim_indexed", prim_indexed(g, csr)}, {"boruvka_1t", boruvka(g, 1)},      {"boruvka_2t", boruvka(g, 2)}};
+          {"prim_indexed", prim_indexed(g, csr)}, {"boruvka_1t", boruvka(g, 1)},      {"boruvka_2t", boruvka(g, 2)},
+          {"filter_boruvka_1t", filter_boruvka(g, 1, 3)}, {"filter_boruvka_2t", filter_boruvka(g, 2, 3)}};
 }
 
 // Every implementation gives a spanning forest with Boost Kruskal's total (and edges, when distinct).
@@ -86,14 +87,19 @@ TEST_CASE("larger graphs: filter-Kruskal's recursion and several Borůvka rounds
   check_against_boost(gnm(20000, 200000, WeightSpec{0}, rng));
   check_against_boost(gnm(20000, 200000, WeightSpec{3}, rng));  // all-equal partitions
   check_against_boost(gnm(30000, 20000, WeightSpec{0}, rng));   // about 10^4 components
+  check_against_boost(gnm(50000, 1000000, WeightSpec{0}, rng));  // several filter-Borůvka steps
+  check_against_boost(gnm(50000, 1000000, WeightSpec{7}, rng));
 }
 
-TEST_CASE("Borůvka returns the same forest at any thread count", "[graph]") {
+TEST_CASE("Borůvka and filter-Borůvka return the same forest at any thread count", "[graph]") {
   Rng rng(3);
   const Graph g = gnm(5000, 40000, WeightSpec{2}, rng);
   const Forest one = boruvka(g, 1);
   CHECK(same_edge_set(one, boruvka(g, 2)));
   CHECK(same_edge_set(one, boruvka(g, 4)));
+  const Forest filtered = filter_boruvka(g, 1, 11);
+  CHECK(same_edge_set(filtered, filter_boruvka(g, 2, 11)));
+  CHECK(same_edge_set(filtered, filter_boruvka(g, 3, 11)));
 }
 
 TEST_CASE("degenerate graphs: no vertices, one vertex, no edges", "[graph]") {
