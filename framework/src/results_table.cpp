@@ -59,7 +59,7 @@ void print_runs_table(const std::vector<RunRecord>& runs, std::ostream& out) {
     std::vector<std::string> row{std::to_string(r.index), r.id.substr(0, 12), r.status};
     for (const auto& k : swept_keys) {
       const Value* v = swept[i].find(k);
-      row.push_back(v ? v->display() : "");
+      row.push_back(v ? v->brief() : "");
     }
     for (const auto& k : final_keys) {
       std::string cell;

@@ -43,7 +43,7 @@ std::string describe(const std::exception& e) {
 
 std::string swept_text(const RunSpec& r) {
   std::string s;
-  for (const auto& [k, v] : r.swept.as_map()) s += (s.empty() ? "" : " ") + k + "=" + v.display();
+  for (const auto& [k, v] : r.swept.as_map()) s += (s.empty() ? "" : " ") + k + "=" + v.brief();
   return s;
 }
 

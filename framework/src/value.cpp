@@ -288,6 +288,12 @@ std::string Value::yaml() const {
   return out;
 }
 
+std::string Value::brief(std::size_t width) const {
+  std::string s = display();
+  if (s.size() <= width || is_scalar()) return s;
+  return is_list() ? "[" + std::to_string(as_list().size()) + " items]" : "{" + std::to_string(as_map().size()) + " keys}";
+}
+
 std::string Value::display() const {
   if (kind() == Kind::String) return as_string();
   if (is_scalar()) return yaml_scalar(*this);

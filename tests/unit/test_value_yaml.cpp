@@ -77,3 +77,12 @@ TEST_CASE("dotted paths and deep merge", "[value]") {
   CHECK(v.find_path("algorithm.extra")->as_bool());
   CHECK_THROWS_AS(v.set_path("algorithm.n.deeper", Value(1)), ConfigError);
 }
+
+TEST_CASE("brief() shortens long lists and maps for table cells, never scalars", "[value]") {
+  const Value layers = parse_yaml("- {name: a, type: conv, kernel: 3}\n- {name: b, type: pool, kernel: 2}\n", "n.yaml");
+  CHECK(layers.brief() == "[2 items]");
+  CHECK(layers.brief(1000) == layers.display());
+  CHECK(parse_yaml("[1, 2]", "n.yaml").brief() == "[1,2]");
+  CHECK(parse_yaml("{a: 1, b: 2, c: 3}", "n.yaml").brief(5) == "{3 keys}");
+  CHECK(Value(std::string(100, 'x')).brief() == std::string(100, 'x'));
+}

@@ -82,6 +82,9 @@ class GENLAB_EXPORT Value {
   std::string yaml() const;
   /// A short scalar rendering for tables ("1000", "0.5", "random"); lists/maps as flow JSON.
   std::string display() const;
+  /// display(), but a list or map longer than `width` characters becomes "[8 items]" / "{3 keys}" (for
+  /// table cells: a swept network description would otherwise fill the screen).
+  std::string brief(std::size_t width = 40) const;
 
   /// Structural equality (marks ignored; 1 and 1.0 differ).
   bool operator==(const Value& o) const { return data_ == o.data_; }
