@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <memory>
 #include <bit>
 #include <numeric>
 #include <limits>
@@ -195,11 +196,15 @@ Forest prim_indexed(const Graph& g, const Csr& csr) {
 
 namespace {
 
-// An edge between current components (labels 0..k-1), with the input edge it stands for.
+// An edge between current components (labels 0..k-1), with the input edge it stands for. The empty
+// default constructor is deliberate: resizing a buffer of them does not zero it (the parallel writes
+// that follow fill it, and touch its pages from both threads).
 struct CEdge {
   Vertex a, b;
   double w;
   std::uint32_t orig;
+  CEdge() {}  // NOLINT: no zeroing, see above
+  CEdge(Vertex a_, Vertex b_, double w_, std::uint32_t orig_) : a(a_), b(b_), w(w_), orig(orig_) {}
 };
 
 // Doubles mapped to unsigned integers in the same order, so that atomics compare values they hold
@@ -209,24 +214,37 @@ std::uint64_t order_key(double w) {
   return (u >> 63) ? ~u : (u | (std::uint64_t(1) << 63));
 }
 
-void atomic_min(std::atomic<std::uint64_t>& slot, std::uint64_t x) {
+void atomic_min(std::uint64_t& target, std::uint64_t x) {
+  std::atomic_ref<std::uint64_t> slot(target);
   std::uint64_t held = slot.load(std::memory_order_relaxed);
   while (x < held && !slot.compare_exchange_weak(held, x, std::memory_order_relaxed)) {
   }
+}
+
+std::uint64_t relaxed_load(std::uint64_t& target) {
+  return std::atomic_ref<std::uint64_t>(target).load(std::memory_order_relaxed);
+}
+
+// An array left uninitialized on allocation: the parallel loop that fills it first also faults its
+// pages in from every thread (a std::vector would zero it on one thread first).
+template <class T>
+std::unique_ptr<T[]> uninitialized(std::size_t n) {
+  return std::unique_ptr<T[]>(new T[n]);
 }
 
 // Fixed blocks (not TBB's adaptive split) so compacted orders, hence tie-breaks, never depend on the
 // thread count.
 constexpr std::size_t kBlocks = 256;
 
-// Keeps the edges for which keep(e) holds, mapped by map(e), in their order, in parallel.
-template <class Keep, class Map>
-void compact(const std::vector<CEdge>& in, std::vector<CEdge>& out, Keep keep, Map map) {
-  const std::size_t m = in.size(), per = (m + kBlocks - 1) / kBlocks;
+// out = [make(i) for i in 0..m-1 if keep(i)], in order, in parallel (count per block, prefix, write).
+template <class T, class Keep, class Make>
+void compact(std::size_t m, std::vector<T>& out, Keep keep, Make make) {
+  const std::size_t per = (m + kBlocks - 1) / kBlocks;
   std::vector<std::size_t> counts(kBlocks + 1, 0);
+  auto kept = uninitialized<std::uint8_t>(m);  // keep() once per element: it may chase labels
   tbb::parallel_for(std::size_t(0), kBlocks, [&](std::size_t b) {
     std::size_t c = 0;
-    for (std::size_t i = b * per; i < std::min(m, (b + 1) * per); ++i) c += keep(in[i]);
+    for (std::size_t i = b * per; i < std::min(m, (b + 1) * per); ++i) c += kept[i] = keep(i);
     counts[b + 1] = c;
   });
   for (std::size_t b = 0; b < kBlocks; ++b) counts[b + 1] += counts[b];
@@ -234,24 +252,27 @@ void compact(const std::vector<CEdge>& in, std::vector<CEdge>& out, Keep keep, M
   tbb::parallel_for(std::size_t(0), kBlocks, [&](std::size_t b) {
     std::size_t o = counts[b];
     for (std::size_t i = b * per; i < std::min(m, (b + 1) * per); ++i)
-      if (keep(in[i])) out[o++] = map(in[i]);
+      if (kept[i]) out[o++] = make(i);
   });
 }
 
 // Borůvka rounds on `cur` (labels 0..k-1) until no edge is left. Every component picks its lightest
-// edge; (weight, position) is a total order, so the picks never close a cycle even with tied weights.
+// edge; (weight, position) is a total order, so the picks form a forest of trees whose only cycles are
+// the 2-cycles of two components picking each other. Those are broken (the lower label becomes the
+// root), the trees are collapsed by pointer jumping, and the edges are relabelled: every step parallel.
 // On return `label` maps each of the k input labels to its final component (0..k'-1) and k = k'.
 void boruvka_rounds(const Graph& g, std::vector<CEdge>& cur, std::size_t& k, std::vector<Vertex>& label, Forest& out) {
   constexpr std::uint64_t kNoEdge = std::numeric_limits<std::uint64_t>::max();
   label.resize(k);
-  std::iota(label.begin(), label.end(), Vertex(0));
-  std::vector<std::atomic<std::uint64_t>> min_key(k), best(k);
-  std::vector<Vertex> round_label(k);
+  tbb::parallel_for(std::size_t(0), k, [&](std::size_t c) { label[c] = Vertex(c); });
+  auto min_key = uninitialized<std::uint64_t>(k), best = uninitialized<std::uint64_t>(k);
+  std::vector<Vertex> parent(k), jumped(k), dense(k);
   std::vector<CEdge> next;
+  std::vector<Edge> picked_edges;
   while (!cur.empty()) {
     tbb::parallel_for(std::size_t(0), k, [&](std::size_t c) {
-      min_key[c].store(kNoEdge, std::memory_order_relaxed);
-      best[c].store(kNoEdge, std::memory_order_relaxed);
+      min_key[c] = kNoEdge;
+      best[c] = kNoEdge;
     });
     // Two passes, lightest weight then lowest position among the lightest: no edge reads inside a CAS.
     tbb::parallel_for(tbb::blocked_range<std::size_t>(0, cur.size(), 1 << 12), [&](const auto& r) {
@@ -264,38 +285,61 @@ void boruvka_rounds(const Graph& g, std::vector<CEdge>& cur, std::size_t& k, std
     tbb::parallel_for(tbb::blocked_range<std::size_t>(0, cur.size(), 1 << 12), [&](const auto& r) {
       for (std::size_t i = r.begin(); i < r.end(); ++i) {
         const std::uint64_t key = order_key(cur[i].w);
-        if (key == min_key[cur[i].a].load(std::memory_order_relaxed)) atomic_min(best[cur[i].a], i);
-        if (key == min_key[cur[i].b].load(std::memory_order_relaxed)) atomic_min(best[cur[i].b], i);
+        if (key == relaxed_load(min_key[cur[i].a])) atomic_min(best[cur[i].a], i);
+        if (key == relaxed_load(min_key[cur[i].b])) atomic_min(best[cur[i].b], i);
       }
     });
-    UnionFind uf(k);
-    for (std::size_t c = 0; c < k; ++c) {
-      const std::uint64_t b = best[c].load(std::memory_order_relaxed);
-      if (b != kNoEdge && uf.unite(cur[b].a, cur[b].b)) out.push_back(g.edges[cur[b].orig]);
+    auto picked = [&](std::size_t c) {
+      const std::uint64_t e = best[c];
+      return e == kNoEdge ? Vertex(c) : (cur[e].a == c ? cur[e].b : cur[e].a);
+    };
+    tbb::parallel_for(std::size_t(0), k, [&](std::size_t c) { parent[c] = picked(c); });
+    // Two components that picked each other picked the same edge: the lower label keeps it as the root.
+    tbb::parallel_for(std::size_t(0), k, [&](std::size_t c) {
+      const Vertex p = parent[c];
+      jumped[c] = p > c && picked(p) == c ? Vertex(c) : p;
+    });
+    parent.swap(jumped);
+    // Every non-root component contributes the edge it picked (in label order: deterministic).
+    compact(k, picked_edges, [&](std::size_t c) { return parent[c] != c; }, [&](std::size_t c) { return g.edges[cur[best[c]].orig]; });
+    out.insert(out.end(), picked_edges.begin(), picked_edges.end());
+    // Pointer jumping until every component points at its tree's root.
+    for (bool changed = true; changed;) {
+      std::atomic<bool> any{false};
+      tbb::parallel_for(std::size_t(0), k, [&](std::size_t c) {
+        jumped[c] = parent[parent[c]];
+        if (jumped[c] != parent[c]) any.store(true, std::memory_order_relaxed);
+      });
+      parent.swap(jumped);
+      changed = any.load();
     }
-    std::vector<Vertex> dense(k, kNone);
+    // Roots get consecutive new labels (a parallel rank, as in compact()).
     std::size_t merged = 0;
-    for (std::size_t c = 0; c < k; ++c) {
-      const Vertex r = uf.find(Vertex(c));
-      if (dense[r] == kNone) dense[r] = Vertex(merged++);
-      round_label[c] = dense[r];
+    {
+      const std::size_t per = (k + kBlocks - 1) / kBlocks;
+      std::vector<std::size_t> counts(kBlocks + 1, 0);
+      tbb::parallel_for(std::size_t(0), kBlocks, [&](std::size_t b) {
+        std::size_t n = 0;
+        for (std::size_t c = b * per; c < std::min(k, (b + 1) * per); ++c) n += parent[c] == c;
+        counts[b + 1] = n;
+      });
+      for (std::size_t b = 0; b < kBlocks; ++b) counts[b + 1] += counts[b];
+      tbb::parallel_for(std::size_t(0), kBlocks, [&](std::size_t b) {
+        std::size_t id = counts[b];
+        for (std::size_t c = b * per; c < std::min(k, (b + 1) * per); ++c)
+          if (parent[c] == c) dense[c] = Vertex(id++);
+      });
+      merged = counts[kBlocks];
     }
-    for (Vertex& l : label) l = round_label[l];
-    // Relabel and drop the edges that now lie inside one component.
+    tbb::parallel_for(std::size_t(0), k, [&](std::size_t c) { parent[c] = dense[parent[c]]; });  // new labels
+    tbb::parallel_for(std::size_t(0), label.size(), [&](std::size_t v) { label[v] = parent[label[v]]; });
+    // Relabel, and drop the edges that now lie inside one component.
     compact(
-        cur, next, [&](const CEdge& e) { return round_label[e.a] != round_label[e.b]; },
-        [&](const CEdge& e) { return CEdge{round_label[e.a], round_label[e.b], e.w, e.orig}; });
+        cur.size(), next, [&](std::size_t i) { return parent[cur[i].a] != parent[cur[i].b]; },
+        [&](std::size_t i) { return CEdge(parent[cur[i].a], parent[cur[i].b], cur[i].w, cur[i].orig); });
     cur.swap(next);
     k = merged;
   }
-}
-
-std::vector<CEdge> component_edges(const Graph& g) {
-  std::vector<CEdge> cur(g.edges.size());
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, cur.size(), 1 << 14), [&](const auto& r) {
-    for (std::size_t i = r.begin(); i < r.end(); ++i) cur[i] = {g.edges[i].u, g.edges[i].v, g.edges[i].w, std::uint32_t(i)};
-  });
-  return cur;
 }
 
 }  // namespace
@@ -305,7 +349,10 @@ Forest boruvka(const Graph& g, int threads) {
   out.reserve(max_forest_edges(g));
   tbb::task_arena arena(threads);
   arena.execute([&] {
-    std::vector<CEdge> cur = component_edges(g);
+    std::vector<CEdge> cur;
+    compact(
+        g.edges.size(), cur, [](std::size_t) { return true; },
+        [&](std::size_t i) { return CEdge(g.edges[i].u, g.edges[i].v, g.edges[i].w, std::uint32_t(i)); });
     std::size_t k = std::size_t(g.n);
     std::vector<Vertex> label;
     boruvka_rounds(g, cur, k, label, out);
@@ -318,30 +365,48 @@ Forest filter_boruvka(const Graph& g, int threads, std::uint64_t pivot_seed) {
   out.reserve(max_forest_edges(g));
   tbb::task_arena arena(threads);
   arena.execute([&] {
-    std::vector<CEdge> rest = component_edges(g), light, heavy;
+    // `label` maps input vertices to current components; the input edges are read in place for the
+    // first step, so the heavy majority is never copied.
+    std::vector<Vertex> label(static_cast<std::size_t>(g.n)), step_label;
+    tbb::parallel_for(std::size_t(0), label.size(), [&](std::size_t v) { label[v] = Vertex(v); });
+    std::vector<CEdge> rest, light, kept;
+    bool first = true;
     std::size_t k = std::size_t(g.n);
-    std::vector<Vertex> label;
     Rng rng(pivot_seed);
-    while (!rest.empty()) {
+    auto weight = [&](std::size_t i) { return first ? g.edges[i].w : rest[i].w; };
+    auto as_cedge = [&](std::size_t i) {
+      return first ? CEdge(label[g.edges[i].u], label[g.edges[i].v], g.edges[i].w, std::uint32_t(i)) : rest[i];
+    };
+    for (;;) {
+      const std::size_t m = first ? g.edges.size() : rest.size();
+      if (m == 0) break;
       // A pivot with about 2k edges below it (from a sample's quantile): enough light edges to merge
       // most components, few enough that the heavy rest is mostly filtered, never sorted or scanned twice.
-      const double frac = std::min(1.0, 2.0 * double(k) / double(rest.size()));
-      if (frac >= 0.5 || rest.size() < (1u << 16)) {
-        boruvka_rounds(g, rest, k, label, out);
-        break;
+      const double frac = std::min(1.0, 2.0 * double(k) / double(m));
+      double pivot = std::numeric_limits<double>::infinity();
+      if (frac < 0.5 && m >= (1u << 16)) {
+        std::vector<double> sample(1024);
+        for (double& x : sample) x = weight(std::size_t(rng.below(m)));
+        const auto q = sample.begin() + std::ptrdiff_t(frac * double(sample.size() - 1));
+        std::nth_element(sample.begin(), q, sample.end());
+        pivot = *q;
       }
-      std::vector<double> sample(1024);
-      for (double& x : sample) x = rest[std::size_t(rng.below(rest.size()))].w;
-      const auto q = sample.begin() + std::ptrdiff_t(frac * double(sample.size() - 1));
-      std::nth_element(sample.begin(), q, sample.end());
-      const double pivot = *q;
-      compact(rest, light, [&](const CEdge& e) { return e.w <= pivot; }, [](const CEdge& e) { return e; });
-      compact(rest, heavy, [&](const CEdge& e) { return e.w > pivot; }, [](const CEdge& e) { return e; });
-      boruvka_rounds(g, light, k, label, out);
+      compact(m, light, [&](std::size_t i) { return weight(i) <= pivot; }, as_cedge);
+      boruvka_rounds(g, light, k, step_label, out);
+      if (pivot == std::numeric_limits<double>::infinity()) break;  // everything was light
       // Heavy edges inside a merged component can never join the forest: drop them, relabel the rest.
-      compact(
-          heavy, rest, [&](const CEdge& e) { return label[e.a] != label[e.b]; },
-          [&](const CEdge& e) { return CEdge{label[e.a], label[e.b], e.w, e.orig}; });
+      tbb::parallel_for(std::size_t(0), label.size(), [&](std::size_t v) { label[v] = step_label[label[v]]; });
+      if (first) {
+        compact(
+            m, kept, [&](std::size_t i) { return g.edges[i].w > pivot && label[g.edges[i].u] != label[g.edges[i].v]; },
+            [&](std::size_t i) { return CEdge(label[g.edges[i].u], label[g.edges[i].v], g.edges[i].w, std::uint32_t(i)); });
+      } else {
+        compact(
+            m, kept, [&](std::size_t i) { return rest[i].w > pivot && step_label[rest[i].a] != step_label[rest[i].b]; },
+            [&](std::size_t i) { return CEdge(step_label[rest[i].a], step_label[rest[i].b], rest[i].w, rest[i].orig); });
+      }
+      rest.swap(kept);
+      first = false;
     }
   });
   return out;
