@@ -25,7 +25,6 @@ def slope(xs, ys):
 def main():
     folder = sys.argv[1]
     with h5py.File(folder + "/experiment.h5", "r") as f:
-        resolved = [json.loads(s) for s in f["runs/config"].asstr()[:]] if "runs/config" in f else None
         swept = [json.loads(s) for s in f["runs/swept"].asstr()[:]]
         status = list(f["runs/status"].asstr()[:])
         finals = {k: f["runs/final/" + k][:] for k in f["runs/final"]}
@@ -33,7 +32,8 @@ def main():
     for i, s in enumerate(swept):
         if status[i] != "ok":
             continue
-        key = (s.get("algorithm.input", "gnm"), int(finals["vertices"][i]), int(s.get("algorithm.weight_levels", 0)))
+        key = (s.get("algorithm.input", "gnm"), int(finals["vertices"][i]), int(s.get("algorithm.weight_levels", 0)),
+               int(s.get("algorithm.m", 0)))
         groups[key].append(i)
     impls = [m for m in IMPLS if m + "_ms" in finals]
     print("| input | vertices | edges | " + " | ".join(impls) + " |")
@@ -53,6 +53,8 @@ def main():
             series[(key[0], key[2], m)].append((edges, ms))
             cells.append("%.1f" % ms if m.startswith("boost") else "%.1f (%.2fx)" % (ms, boost / ms))
         label = key[0] + (" (ties: %d levels)" % key[2] if key[2] else "")
+        comps = sum(finals["components"][i] for i in rows) / len(rows)
+        label += " (%d components)" % comps if comps > 1.5 else ""
         print("| %s | %d | %.3g | %s |" % (label, key[1], edges, " | ".join(cells)))
     print("\nms, best of the repeats, mean over seeds; (x) = Boost.Graph Kruskal's time / ours. Every forest was"
           " verified against Boost's.")

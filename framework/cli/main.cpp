@@ -16,6 +16,7 @@
 #include "git_info.hpp"
 #include "post_run.hpp"
 #include "registry.hpp"
+#include "results_query.hpp"
 #include "results_table.hpp"
 #include "runner.hpp"
 #include "train/train_config.hpp"
@@ -43,7 +44,9 @@ const char* kUsage =
     "usage:\n"
     "  genlab run EXPERIMENT.yaml [--jobs N] [--set KEY=VALUE]... [--dry-run] [--shard I/N] [--out DIR]\n"
     "  genlab plugins [--describe COMPONENT|train|eval]\n"
-    "  genlab show RESULTS_DIR [--run ID]\n"
+    "  genlab show RESULTS_DIR [--aggregate] [--metrics M1,M2,PREFIX*] [--where KEY=V|METRIC<X]...\n"
+    "                          [--sort [-]COLUMN] [--format table|csv|json]\n"
+    "  genlab show RESULTS_DIR --run ID\n"
     "  genlab sample RESULTS_DIR --run ID [-n 64] [--seed S] [-o GRID.png]\n"
     "  genlab inpaint RESULTS_DIR --run ID [--pattern bottom|top|left|right|center] [-n 16] [--draws 4]\n"
     "                 [--seed S] [-o GRID.png]\n"
@@ -65,6 +68,8 @@ struct Args {
   std::uint64_t seed = 0;
   std::string array;
   std::int64_t columns = 0;
+  // show
+  ShowOptions show;
 };
 
 [[noreturn]] void usage_error(const std::string& msg) {
@@ -111,6 +116,22 @@ Args parse_args(int argc, char** argv) {
       a.run_id = value("--run");
     else if (is("-o") || is("--output"))
       a.output = value(arg.rfind("--", 0) == 0 ? "--output" : "-o");
+    else if (arg == "--aggregate")
+      a.show.aggregate = true;
+    else if (is("--metrics")) {
+      const std::string list = value("--metrics");
+      std::size_t from = 0;
+      while (from <= list.size()) {
+        const std::size_t comma = std::min(list.find(',', from), list.size());
+        if (comma > from) a.show.metrics.push_back(list.substr(from, comma - from));
+        from = comma + 1;
+      }
+    } else if (is("--sort"))
+      a.show.sort = value("--sort");
+    else if (is("--where"))
+      a.show.where.push_back(value("--where"));
+    else if (is("--format"))
+      a.show.format = value("--format");
     else if (is("--array"))
       a.array = value("--array");
     else if (is("--columns"))
@@ -248,8 +269,8 @@ int cmd_show(const Args& a) {
   }
   std::vector<std::string> problems;
   const auto runs = read_results(dir, &problems);
-  print_runs_table(runs, std::cout);
-  for (const auto& p : problems) std::cout << "warning: " << p << "\n";
+  render_results_table(build_results_table(runs, a.show), a.show.format, std::cout);
+  for (const auto& p : problems) std::cerr << "warning: " << p << "\n";
   return 0;
 }
 

@@ -1,0 +1,107 @@
+// `genlab show`'s table: aggregation over seeds (mean, sample std, n), --where on swept keys and
+// metrics, --sort, --metrics, and the CSV / JSON renderings.
+#include <catch2/catch.hpp>
+
+#include <sstream>
+
+#include "genlab/error.hpp"
+#include "results_query.hpp"
+
+using namespace genlab;
+
+namespace {
+
+RunRecord run(std::int64_t index, const std::string& swept_json, std::vector<std::pair<std::string, double>> finals,
+              const std::string& status = "ok") {
+  RunRecord r;
+  r.index = index;
+  r.id = std::string(64, char('a' + index));
+  r.status = status;
+  r.error = status == "ok" ? "" : "boom";
+  r.swept_json = swept_json;
+  r.finals = std::move(finals);
+  r.start_time = 100;
+  r.end_time = 101.5;
+  return r;
+}
+
+// Two settings of n, three seeds each; one run of n=20 failed.
+std::vector<RunRecord> sweep() {
+  return {run(0, R"({"algorithm.n": 10, "seed": 1})", {{"nll", 1.0}, {"time", 5}}),
+          run(1, R"({"algorithm.n": 10, "seed": 2})", {{"nll", 2.0}, {"time", 6}}),
+          run(2, R"({"algorithm.n": 10, "seed": 3})", {{"nll", 3.0}, {"time", 7}}),
+          run(3, R"({"algorithm.n": 20, "seed": 1})", {{"nll", 0.5}, {"time", 9}}),
+          run(4, R"({"algorithm.n": 20, "seed": 2})", {}, "failed"),
+          run(5, R"({"algorithm.n": 20, "seed": 3})", {{"nll", 0.7}, {"time", 8}})};
+}
+
+std::string render(const ResultsTable& t, const std::string& format) {
+  std::ostringstream out;
+  render_results_table(t, format, out);
+  return out.str();
+}
+
+}  // namespace
+
+TEST_CASE("aggregation over seeds: mean, sample std and n per setting, failures counted", "[show]") {
+  ShowOptions o;
+  o.aggregate = true;
+  const ResultsTable t = build_results_table(sweep(), o);
+  REQUIRE(t.columns == std::vector<std::string>{"n", "runs", "failed", "nll", "time"});
+  REQUIRE(t.rows.size() == 2);
+  CHECK(t.rows[0][0].text == "10");
+  CHECK(t.rows[0][1].text == "3");
+  CHECK(*t.rows[0][3].value == Approx(2.0));
+  CHECK(*t.rows[0][3].std == Approx(1.0));  // sample std of 1, 2, 3
+  CHECK(t.rows[0][3].n == 3);
+  CHECK(t.rows[1][1].text == "2");  // two ok runs, one failed
+  CHECK(t.rows[1][2].text == "1");
+  CHECK(*t.rows[1][3].value == Approx(0.6));
+  CHECK(t.rows[1][3].n == 2);
+  CHECK(render(t, "table").find("2 ± 1") != std::string::npos);
+}
+
+TEST_CASE("show filters by swept keys, status and metrics, sorts, and picks metrics by prefix", "[show]") {
+  ShowOptions o;
+  o.where = {"n=10", "nll>=2"};
+  ResultsTable t = build_results_table(sweep(), o);
+  REQUIRE(t.rows.size() == 2);
+  CHECK(t.rows[0][0].text == "1");  // the index column: runs 1 and 2
+  o = ShowOptions{};
+  o.where = {"status!=ok"};
+  CHECK(build_results_table(sweep(), o).rows.size() == 1);
+  o = ShowOptions{};
+  o.sort = "-nll";
+  o.metrics = {"nl*"};
+  t = build_results_table(sweep(), o);
+  CHECK(t.columns == std::vector<std::string>{"#", "run", "status", "n", "seed", "nll", "time_s"});
+  CHECK(t.rows[0][5].text == "3");  // descending; the failed run (no nll) last
+  CHECK(t.rows.back()[2].text == "failed");
+  CHECK(t.footnotes == std::vector<std::string>{"run eeeeeeeeeeee failed: boom"});
+}
+
+TEST_CASE("bad show options name the problem", "[show]") {
+  ShowOptions o;
+  o.where = {"nl<3"};
+  CHECK_THROWS_WITH(build_results_table(sweep(), o), "--where: no swept key or metric 'nl'; did you mean 'n'?");
+  o.where = {"n~3"};
+  CHECK_THROWS_WITH(build_results_table(sweep(), o), Catch::Contains("expected KEY=VALUE"));
+  o = ShowOptions{};
+  o.sort = "speed";
+  CHECK_THROWS_WITH(build_results_table(sweep(), o), Catch::Contains("--sort: no swept key or metric 'speed'"));
+  o = ShowOptions{};
+  o.format = "xml";
+  CHECK_THROWS_WITH(build_results_table(sweep(), o), "--format: expected table, csv or json, got 'xml'");
+}
+
+TEST_CASE("CSV and JSON renderings carry the numbers, aggregates as mean, std and n", "[show]") {
+  ShowOptions o;
+  o.aggregate = true;
+  o.metrics = {"nll"};
+  const ResultsTable t = build_results_table(sweep(), o);
+  const std::string csv = render(t, "csv");
+  CHECK(csv.substr(0, csv.find('\n')) == "n,runs,failed,nll,nll_std,nll_n");
+  CHECK(csv.find("\n10,3,0,2,1,3\n") != std::string::npos);
+  const std::string json = render(t, "json");
+  CHECK(json.find(R"({"n": 10, "runs": 3, "failed": 0, "nll": {"mean": 2, "std": 1, "n": 3}})") != std::string::npos);
+}
