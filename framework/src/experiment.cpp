@@ -176,6 +176,24 @@ Value resolve_config(const Value& raw, const Registry& registry, const Component
   return out;
 }
 
+// The part of a resolved config that its run id hashes: parameters marked keeps_ids_at_default are left
+// out while they have their default value.
+Value identity_config(const Value& config, const ComponentInfo* component, const ComponentInfo* dataset) {
+  Value id = config;
+  auto strip = [&](const char* section, const Schema& s) {
+    if (Value* v = id.find(section)) *v = s.identity(*v);
+  };
+  if (dataset) {
+    strip("dataset", dataset->schema);
+    strip("model", component->schema);
+    strip("train", train_schema());
+    strip("eval", eval_schema());
+  } else {
+    strip("algorithm", component->schema);
+  }
+  return id;
+}
+
 // Dotted paths of every leaf of a resolved config (candidates for did-you-mean).
 void config_keys(const Value& v, const std::string& prefix, std::vector<std::string>& out) {
   if (v.is_map()) {
@@ -307,7 +325,7 @@ ExperimentPlan plan_experiment_text(const std::string& text, const std::string& 
         RunSpec run;
         run.config = resolve_config(raw, registry, &run.component, &run.dataset);
         run.seed = run.config.find("seed")->as_int();
-        run.id = sha256_hex(run.config.canonical_json());
+        run.id = sha256_hex(identity_config(run.config, run.component, run.dataset).canonical_json());
         run.swept = Value::map();
         for (const auto& k : swept) {
           const Value* v = run.config.find_path(k);

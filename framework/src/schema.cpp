@@ -244,6 +244,20 @@ Schema& Schema::structure(std::string name, std::optional<Value> def, std::strin
   return add(std::move(p));
 }
 
+Schema& Schema::keeps_ids_at_default() {
+  GENLAB_ASSERT(!params_.empty(), "keeps_ids_at_default() before any parameter");
+  params_.back().keeps_ids_at_default = true;
+  return *this;
+}
+
+Value Schema::identity(const Value& resolved) const {
+  Value out = resolved;
+  for (const auto& p : params_)
+    if (p.keeps_ids_at_default && p.default_value)
+      if (const Value* v = out.find(p.name); v && *v == *p.default_value) out.erase(p.name);
+  return out;
+}
+
 const ParamSpec* Schema::find(const std::string& name) const {
   for (const auto& p : params_)
     if (p.name == name) return &p;

@@ -584,3 +584,37 @@ TEST_CASE("the trainer's schedules: cosine spans the whole run, iwae's stages", 
     }
   }
 }
+
+TEST_CASE("train.max_wall_time stops training cleanly, evaluates, and marks the run budget-limited",
+          "[e2e][train][budget]") {
+  Sandbox box("budget");
+  const std::string base =
+      "seed: 1\ndataset: {name: two_moons, n_train: 2000, n_valid: 200, n_test: 200}\n"
+      "model: {name: gaussian_mixture, components: 8}\n";
+  const auto limited = box.write("b.yaml", "name: budget\n" + base + "train: {batch_size: 10, epochs: 100000, max_wall_time: 0.5}\n");
+  ProcessResult r = box.genlab({"run", limited, "--jobs", "1"});
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  const auto files = run_files(box.results("budget"));
+  REQUIRE(files.size() == 1);
+  const RunRecord rec = h5::read_run(files[0].string(), true);
+  CHECK(rec.status == "ok");
+  auto final_of = [&](const std::string& k) {
+    for (const auto& [n, v] : rec.finals)
+      if (n == k) return v;
+    return std::nan("");
+  };
+  CHECK(final_of("budget_limited") == 1.0);
+  CHECK(final_of("epochs") < 100000);
+  CHECK(final_of("train_time_s") >= 0.5);
+  CHECK(std::isfinite(final_of("test_nll")));
+  CHECK(rec.log.find("stopped by train.max_wall_time") != std::string::npos);
+
+  // At its default the key does not enter the run id: writing `max_wall_time: 0` or leaving it out
+  // gives the same id (and the ids runs had before the key existed).
+  const auto plain = box.write("p.yaml", "name: plain\n" + base + "train: {epochs: 1}\n");
+  const auto zero = box.write("z.yaml", "name: zero\n" + base + "train: {epochs: 1, max_wall_time: 0}\n");
+  REQUIRE(box.genlab({"run", plain, "--jobs", "1"}).exit_code == 0);
+  REQUIRE(box.genlab({"run", zero, "--jobs", "1"}).exit_code == 0);
+  CHECK(run_files(box.results("plain"))[0].filename() == run_files(box.results("zero"))[0].filename());
+}

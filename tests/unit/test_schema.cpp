@@ -78,3 +78,18 @@ TEST_CASE("structure parameters pass lists and maps through with their marks and
     CHECK(std::string(e.what()) == "s.yaml:1:9: algorithm.layers: expected a list or a map, got 3 (int)");
   }
 }
+
+TEST_CASE("a parameter that keeps ids at its default leaves the run id alone until it is set", "[schema]") {
+  // The same section before and after adding `budget` (marked keeps_ids_at_default).
+  const Schema before = Schema().integer("n", 100, {.min = 1}, "length");
+  const Schema after = Schema().integer("n", 100, {.min = 1}, "length").real("budget", 0.0, {.min = 0}, "seconds").keeps_ids_at_default();
+  const Value old_cfg = before.resolve(parse_yaml("n: 5", "s.yaml"), "train", {});
+  const Value new_default = after.resolve(parse_yaml("n: 5", "s.yaml"), "train", {});
+  const Value new_explicit = after.resolve(parse_yaml("n: 5\nbudget: 0", "s.yaml"), "train", {});
+  const Value new_set = after.resolve(parse_yaml("n: 5\nbudget: 30", "s.yaml"), "train", {});
+  CHECK(new_default.find("budget") != nullptr);  // the resolved config (stored with the run) still says it
+  CHECK(after.identity(new_default).canonical_json() == before.identity(old_cfg).canonical_json());
+  CHECK(after.identity(new_explicit).canonical_json() == before.identity(old_cfg).canonical_json());
+  CHECK(after.identity(new_set).canonical_json() != before.identity(old_cfg).canonical_json());
+  CHECK(after.identity(new_set).find("budget")->as_float() == 30.0);
+}

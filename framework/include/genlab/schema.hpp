@@ -29,6 +29,8 @@ struct GENLAB_EXPORT ParamSpec {
   Range range;
   std::vector<std::string> choices;  ///< for Choice
   std::string doc;
+  /// At its default the parameter is left out of the run id (see Schema::keeps_ids_at_default).
+  bool keeps_ids_at_default = false;
   /// "int in [1, 1e9]", "one of {random, sorted}", "list of float"...
   std::string type_text() const;
 };
@@ -45,6 +47,13 @@ class GENLAB_EXPORT Schema {
   /// A list or map the component checks itself (read with Params::get_structure).
   Schema& structure(std::string name, std::optional<Value> def, std::string doc);
 
+  /// Marks the parameter declared last: when it has its default value it is left out of the run id. For
+  /// a parameter added after runs exist whose default keeps the old behaviour: the finished runs keep
+  /// their ids (resume still finds them), and a non-default value still makes a new run.
+  Schema& keeps_ids_at_default();
+  /// A resolved section as its run-id part: parameters marked keeps_ids_at_default that equal their
+  /// default are removed.
+  Value identity(const Value& resolved) const;
   const std::vector<ParamSpec>& params() const { return params_; }
   const ParamSpec* find(const std::string& name) const;
 

@@ -25,7 +25,11 @@ const Schema& train_schema() {
           .integer("epochs", 10, {.min = 1, .max = 1e7}, "passes over the training split (at most)")
           .real("clip_norm", 0.0, {.min = 0}, "clip the global gradient norm to this (0: off)")
           .integer("patience", 0, {.min = 0}, "stop after this many epochs without a better valid metric (0: off)")
-          .integer("checkpoint_every", 200, {.min = 0}, "save a checkpoint every this many updates (0: never)");
+          .integer("checkpoint_every", 200, {.min = 0}, "save a checkpoint every this many updates (0: never)")
+          .real("max_wall_time", 0.0, {.min = 0},
+                "seconds of training (over all attempts of the run) after which it stops cleanly, evaluates the "
+                "best parameters so far and is marked budget_limited (0: no limit)")
+          .keeps_ids_at_default();
   return s;
 }
 
@@ -58,6 +62,7 @@ TrainConfig read_train_config(const Params& p) {
   c.clip_norm = p.get_float("clip_norm");
   c.patience = p.get_int("patience");
   c.checkpoint_every = p.get_int("checkpoint_every");
+  c.max_wall_time = p.get_float("max_wall_time");
   return c;
 }
 

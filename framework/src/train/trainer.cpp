@@ -24,14 +24,18 @@ struct LoopState {
   double best = 0, loss_sum = 0;
   std::int64_t loss_count = 0;
   bool has_best = false;
+  double train_seconds = 0;  ///< training wall time of earlier attempts (the max_wall_time budget spans them)
   std::vector<double> pack() const {
     return {double(epoch), double(batch), double(step),       double(bad_epochs),
-            best,          loss_sum,      double(loss_count), has_best ? 1.0 : 0.0};
+            best,          loss_sum,      double(loss_count), has_best ? 1.0 : 0.0, train_seconds};
   }
   void unpack(const std::vector<double>& v) {
-    if (v.size() != 8) throw Error("checkpoint: trainer state has " + std::to_string(v.size()) + " values, expected 8");
+    // 8 values: a checkpoint from before the wall-time budget (its earlier time is not known: 0).
+    if (v.size() != 8 && v.size() != 9)
+      throw Error("checkpoint: trainer state has " + std::to_string(v.size()) + " values, expected 9");
     epoch = std::int64_t(v[0]), batch = std::int64_t(v[1]), step = std::int64_t(v[2]), bad_epochs = std::int64_t(v[3]);
     best = v[4], loss_sum = v[5], loss_count = std::int64_t(v[6]), has_best = v[7] != 0;
+    train_seconds = v.size() == 9 ? v[8] : 0.0;
   }
 };
 
@@ -204,10 +208,17 @@ void train_model(const ComponentInfo& model_info, const ComponentInfo& dataset_i
     }
     optimizer->load_state(opt_state);
   }
+  const auto t0 = std::chrono::steady_clock::now();
+  const double seconds_before = st.train_seconds;
+  auto trained_seconds = [&] {
+    return seconds_before + std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  };
   auto save_checkpoint = [&] {
     Checkpoint c;
     c.step = st.step;
-    c.arrays.push_back(NamedArray{"trainer", 1, 8, st.pack()});
+    st.train_seconds = trained_seconds();
+    const std::vector<double> packed = st.pack();
+    c.arrays.push_back(NamedArray{"trainer", 1, std::int64_t(packed.size()), packed});
     std::size_t k = 0;
     for (const auto& p : params.all()) {
       c.arrays.push_back(to_array("param:" + p.name, p.value));
@@ -230,8 +241,7 @@ void train_model(const ComponentInfo& model_info, const ComponentInfo& dataset_i
   ad::Graph<float> g;
   Matrix batch(batch_size, dim), batch_labels(batch_size, 1), labelled_batch;
   std::vector<Index> order(static_cast<std::size_t>(n));
-  const auto t0 = std::chrono::steady_clock::now();
-  bool stopped_early = false;
+  bool stopped_early = false, budget_hit = false;
 
   for (; st.epoch < tc.epochs; ++st.epoch, st.batch = 0) {
     // The epoch's order depends on the epoch only, so a resumed run sees the same batches.
@@ -262,6 +272,17 @@ void train_model(const ComponentInfo& model_info, const ComponentInfo& dataset_i
         --st.batch;
       }
       ctx.check_stop();
+      if (tc.max_wall_time > 0 && trained_seconds() >= tc.max_wall_time) {
+        budget_hit = true;
+        break;
+      }
+    }
+    if (budget_hit) {
+      // Mid-epoch: the partial epoch is not validated; the best parameters so far are evaluated.
+      ctx.note("stopped by train.max_wall_time = " + std::to_string(tc.max_wall_time) + " s after " +
+               std::to_string(st.step) + " updates (epoch " + std::to_string(st.epoch) + ", batch " +
+               std::to_string(st.batch + 1) + " of " + std::to_string(batches) + ")");
+      break;
     }
     ctx.log("train_loss", st.epoch, st.loss_sum / double(std::max<std::int64_t>(1, st.loss_count)));
     ctx.log("lr", st.epoch, tc.schedule.lr(st.step, st.epoch));
@@ -299,7 +320,7 @@ void train_model(const ComponentInfo& model_info, const ComponentInfo& dataset_i
     std::size_t k = 0;
     for (auto& p : params.all()) p.value = best[k++];
   }
-  const double train_time = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const double train_time = trained_seconds();
   const Evaluation t = evaluate(*model, g, data.test, test_labels, data.transform.get(), ec.batch_size,
                                 eval_rng.split(~std::uint64_t{0}), ctx.rng("eval_transform").split(1));
   ctx.set_final("test_loss", t.loss);
@@ -312,6 +333,7 @@ void train_model(const ComponentInfo& model_info, const ComponentInfo& dataset_i
   ctx.set_final("steps", double(st.step));
   ctx.set_final("train_time_s", train_time);  // "time": excluded from determinism comparisons
   if (stopped_early) ctx.set_final("stopped_early", 1.0);
+  if (budget_hit) ctx.set_final("budget_limited", 1.0);
   if (model->can_classify()) {
     const ClassificationResult c = evaluate_classification(*model, data.test, data.test_labels, data.transform.get(),
                                                            ec.batch_size, ctx.rng("eval_transform").split(1));
