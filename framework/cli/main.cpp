@@ -46,7 +46,7 @@ const char* kUsage =
     "  genlab plugins [--describe COMPONENT|train|eval]\n"
     "  genlab show RESULTS_DIR [--aggregate] [--metrics M1,M2,PREFIX*] [--where KEY=V|METRIC<X]...\n"
     "                          [--sort [-]COLUMN] [--format table|csv|json]\n"
-    "  genlab show RESULTS_DIR --run ID\n"
+    "  genlab show RESULTS_DIR --run ID [--log]\n"
     "  genlab sample RESULTS_DIR --run ID [-n 64] [--seed S] [-o GRID.png]\n"
     "  genlab inpaint RESULTS_DIR --run ID [--pattern bottom|top|left|right|center] [-n 16] [--draws 4]\n"
     "                 [--seed S] [-o GRID.png]\n"
@@ -70,6 +70,7 @@ struct Args {
   std::int64_t columns = 0;
   // show
   ShowOptions show;
+  bool show_log = false;
 };
 
 [[noreturn]] void usage_error(const std::string& msg) {
@@ -116,6 +117,8 @@ Args parse_args(int argc, char** argv) {
       a.run_id = value("--run");
     else if (is("-o") || is("--output"))
       a.output = value(arg.rfind("--", 0) == 0 ? "--output" : "-o");
+    else if (arg == "--log")
+      a.show_log = true;
     else if (arg == "--aggregate")
       a.show.aggregate = true;
     else if (is("--metrics")) {
@@ -263,8 +266,12 @@ int cmd_run(const Args& a) {
 int cmd_show(const Args& a) {
   if (a.positional.size() != 1) usage_error("show: expected one results directory");
   const std::string& dir = a.positional[0];
+  if (a.show_log && a.run_id.empty()) usage_error("show --log: needs --run ID");
   if (!a.run_id.empty()) {
-    print_run_details(dir, a.run_id, std::cout);
+    if (a.show_log)
+      print_run_log(dir, a.run_id, std::cout);
+    else
+      print_run_details(dir, a.run_id, std::cout);
     return 0;
   }
   std::vector<std::string> problems;

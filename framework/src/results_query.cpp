@@ -186,7 +186,8 @@ ResultsTable build_results_table(const std::vector<RunRecord>& runs, const ShowO
           double ss = 0;
           for (double x : xs) ss += (x - mean) * (x - mean);
           c.value = mean;
-          c.std = xs.size() > 1 ? std::sqrt(ss / double(xs.size() - 1)) : 0.0;
+          // The sample std of one run is undefined: NaN, shown as a blank / null.
+          c.std = xs.size() > 1 ? std::sqrt(ss / double(xs.size() - 1)) : std::nan("");
           c.text = number(mean) + (xs.size() > 1 ? " ± " + number(*c.std) : "");
         }
         row.push_back(c);
@@ -289,7 +290,8 @@ void render_results_table(const ResultsTable& t, const std::string& format, std:
       for (std::size_t c = 0; c < row.size(); ++c) {
         const Cell& x = row[c];
         cells.push_back(x.std ? json_number(*x.value) : csv_field(x.text));
-        if (agg[c]) cells.push_back(x.std ? json_number(*x.std) : ""), cells.push_back(std::to_string(x.n));
+        if (agg[c])
+          cells.push_back(x.std && std::isfinite(*x.std) ? json_number(*x.std) : ""), cells.push_back(std::to_string(x.n));
       }
       for (std::size_t c = 0; c < cells.size(); ++c) out << (c ? "," : "") << cells[c];
       out << "\n";

@@ -73,4 +73,11 @@ void print_run_details(const std::string& dir, const std::string& id_prefix, std
   if (!r.log.empty()) out << "log:\n" << r.log;
 }
 
+void print_run_log(const std::string& dir, const std::string& id_prefix, std::ostream& out) {
+  const RunRecord r = h5::read_run(find_run_file(dir, id_prefix), true);
+  out << r.log;
+  if (!r.log.empty() && r.log.back() != '\n') out << "\n";
+  if (r.status != "ok") out << r.status << ": " << r.error << "\n";
+}
+
 }  // namespace genlab

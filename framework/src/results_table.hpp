@@ -16,5 +16,7 @@ void print_runs_table(const std::vector<RunRecord>& runs, std::ostream& out);
 std::string find_run_file(const std::string& dir, const std::string& id_prefix);
 /// Everything about one run (id or a unique prefix of it). Throws Error if not found or ambiguous.
 void print_run_details(const std::string& dir, const std::string& id_prefix, std::ostream& out);
+/// Only the run's log (its notes, one per line) and, for a run that did not end ok, its error.
+void print_run_log(const std::string& dir, const std::string& id_prefix, std::ostream& out);
 
 }  // namespace genlab

@@ -609,6 +609,12 @@ TEST_CASE("train.max_wall_time stops training cleanly, evaluates, and marks the 
   CHECK(final_of("train_time_s") >= 0.5);
   CHECK(std::isfinite(final_of("test_nll")));
   CHECK(rec.log.find("stopped by train.max_wall_time") != std::string::npos);
+  r = box.genlab({"show", box.results("budget").string(), "--run", rec.id.substr(0, 8), "--log"});
+  CHECK(r.exit_code == 0);
+  CHECK(r.output.find("stopped by train.max_wall_time = 0.5 s after") != std::string::npos);
+  CHECK(r.output.find("final metrics") == std::string::npos);  // the log alone
+  r = box.genlab({"show", box.results("budget").string(), "--aggregate", "--metrics", "budget_limited", "--format", "csv"});
+  CHECK(r.output == "runs,failed,budget_limited,budget_limited_std,budget_limited_n\n1,0,1,,1\n");  // no std of one run
 
   // At its default the key does not enter the run id: writing `max_wall_time: 0` or leaving it out
   // gives the same id (and the ids runs had before the key existed).

@@ -279,7 +279,9 @@ void train_model(const ComponentInfo& model_info, const ComponentInfo& dataset_i
     }
     if (budget_hit) {
       // Mid-epoch: the partial epoch is not validated; the best parameters so far are evaluated.
-      ctx.note("stopped by train.max_wall_time = " + std::to_string(tc.max_wall_time) + " s after " +
+      char budget[32];
+      std::snprintf(budget, sizeof budget, "%g", tc.max_wall_time);
+      ctx.note(std::string("stopped by train.max_wall_time = ") + budget + " s after " +
                std::to_string(st.step) + " updates (epoch " + std::to_string(st.epoch) + ", batch " +
                std::to_string(st.batch + 1) + " of " + std::to_string(batches) + ")");
       break;
