@@ -47,6 +47,7 @@ const char* kUsage =
     "  genlab show RESULTS_DIR [--aggregate] [--metrics M1,M2,PREFIX*] [--where KEY=V|METRIC<X]...\n"
     "                          [--sort [-]COLUMN] [--format table|csv|json]\n"
     "  genlab show RESULTS_DIR --run ID [--log]\n"
+    "  genlab eval RESULTS_DIR --run ID [--set model.KEY=V|eval.KEY=V]...\n"
     "  genlab sample RESULTS_DIR --run ID [-n 64] [--seed S] [-o GRID.png]\n"
     "  genlab inpaint RESULTS_DIR --run ID [--pattern bottom|top|left|right|center] [-n 16] [--draws 4]\n"
     "                 [--seed S] [-o GRID.png]\n"
@@ -294,8 +295,12 @@ int cmd_post_run(const Args& a) {
   o.seed = a.seed;
   o.array = a.array;
   o.columns = a.columns;
+  o.overrides = a.sets;
+  if (!a.sets.empty() && a.command != "eval") usage_error(a.command + ": --set is for run and eval");
   if (a.command == "png") {
     png_command(o, std::cout);
+  } else if (a.command == "eval") {
+    eval_command(o, reg, std::cout);
   } else if (a.command == "sample") {
     o.count = a.count < 0 ? 64 : a.count;
     sample_command(o, reg, std::cout);
@@ -334,7 +339,8 @@ int main(int argc, char** argv) {
     if (a.command == "run") return cmd_run(a);
     if (a.command == "plugins") return cmd_plugins(a);
     if (a.command == "show") return cmd_show(a);
-    if (a.command == "sample" || a.command == "inpaint" || a.command == "png") return cmd_post_run(a);
+    if (a.command == "sample" || a.command == "inpaint" || a.command == "png" || a.command == "eval")
+      return cmd_post_run(a);
     usage_error("unknown command '" + a.command + "'");
   } catch (const ConfigError& e) {
     print_error(e, 0);

@@ -9,6 +9,10 @@
 #include "io/png.hpp"
 #include "run_context_impl.hpp"
 #include "train/reload.hpp"
+#include "train/trainer.hpp"
+
+#include <chrono>
+#include <ctime>
 
 namespace genlab {
 namespace {
@@ -38,6 +42,70 @@ Matrix observed_pattern(const std::string& pattern, std::int64_t side) {
       if (missing) m(0, y * side + x) = 0.0f;
     }
   return m;
+}
+
+namespace {
+
+// What `genlab eval` hands to the test-metric code: the run's own streams, and pockets for the finals and
+// arrays it sets (written to the run file afterwards, under the eval_ prefix).
+class EvalContext final : public RunContext {
+ public:
+  explicit EvalContext(const RunRecord& r) : record_(r) {}
+  const std::string& run_id() const override { return record_.id; }
+  std::int64_t seed() const override { return record_.seed; }
+  Rng rng(std::string_view purpose) const override { return run_stream(record_.seed, record_.id, purpose); }
+  void log(const std::string&, std::int64_t, double) override {}
+  void set_final(const std::string& metric, double value) override {
+    if (!std::isfinite(value)) throw NumericalError("eval: " + metric + " is not finite");
+    finals.emplace_back(metric, value);
+  }
+  void save_array(const std::string& name, std::int64_t rows, std::int64_t cols, const double* data) override {
+    arrays.emplace_back(name, ArrayData{rows, cols, std::vector<double>(data, data + rows * cols)});
+  }
+  void note(const std::string&) override {}
+  void save_checkpoint(const Checkpoint&) override {}
+  std::optional<Checkpoint> restore_checkpoint() override { return std::nullopt; }
+  void set_progress(double) override {}
+  bool stop_requested() const override { return false; }
+
+  std::vector<std::pair<std::string, double>> finals;
+  std::vector<std::pair<std::string, ArrayData>> arrays;
+
+ private:
+  const RunRecord& record_;
+};
+
+}  // namespace
+
+void eval_command(const PostRunOptions& o, const Registry& registry, std::ostream& out) {
+  ReloadedRun r = reload_run(o.dir, o.run_id, registry, o.overrides);
+  EvalContext ctx(r.record);
+  ad::Graph<float> g;
+  const Index batch_size = r.config.find("eval")->find("batch_size")->as_int();
+  const auto t0 = std::chrono::steady_clock::now();
+  report_test_metrics(*r.model, g, r.data, batch_size, ctx);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::vector<std::pair<std::string, double>> finals;
+  std::vector<std::pair<std::string, ArrayData>> arrays;
+  for (const auto& [k, v] : ctx.finals) finals.emplace_back("eval_" + k, v);
+  for (auto& [k, a] : ctx.arrays) arrays.emplace_back("eval_" + k, std::move(a));
+  std::string settings;
+  for (const auto& s : o.overrides) settings += " --set " + s;
+  const std::time_t now = std::time(nullptr);
+  char when[32];
+  std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+  add_run_results(o.dir, r, finals, arrays,
+                  std::string("genlab eval ") + when + (settings.empty() ? " (the run's own settings)" : settings) +
+                      ": " + std::to_string(finals.size()) + " metrics as eval_*");
+  out << "eval: run " << r.record.id.substr(0, 16) << " (" << r.model_info->name << "), " << seconds << " s\n";
+  for (const auto& [k, v] : finals) {
+    double trained = std::nan("");
+    for (const auto& [n, x] : r.record.finals)
+      if (n == k.substr(5)) trained = x;
+    out << "  " << k << " = " << v;
+    if (std::isfinite(trained)) out << "   (at training: " << trained << ")";
+    out << "\n";
+  }
 }
 
 void sample_command(const PostRunOptions& o, const Registry& registry, std::ostream& out) {

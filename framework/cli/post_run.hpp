@@ -17,7 +17,14 @@ struct PostRunOptions {
   std::uint64_t seed = 0;
   std::string array;        ///< png: the array to draw
   std::int64_t columns = 0;  ///< png: tiles per row (0: about square)
+  std::vector<std::string> overrides;  ///< eval: --set model.* / eval.* changes
 };
+
+/// Re-evaluates a finished model run from its saved (best) parameters on the test split, with the run's
+/// own random streams (so, unchanged, it reproduces the training-time numbers) and any --set model.* /
+/// eval.* changes (e.g. model.nll_k=1000); stores the results as eval_* finals and arrays of the run and
+/// a line in its log. Training results are not touched.
+void eval_command(const PostRunOptions& o, const Registry& registry, std::ostream& out);
 
 /// Draws samples, stores them in the run file (/arrays/samples_s<seed>) and optionally as a PNG grid.
 void sample_command(const PostRunOptions& o, const Registry& registry, std::ostream& out);

@@ -350,4 +350,9 @@ ExperimentPlan plan_experiment(const std::string& path, const std::vector<std::s
   return plan_experiment_text(text, path, overrides, registry);
 }
 
+void apply_override(Value& config, const std::string& arg) {
+  Value v = parse_override(arg);
+  config.set_path(arg.substr(0, arg.find('=')), std::move(v));
+}
+
 }  // namespace genlab

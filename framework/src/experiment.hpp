@@ -39,6 +39,9 @@ inline constexpr std::int64_t kSweepHardLimit = 1000000;
 /// Parses, overrides, validates and expands. Throws ConfigError naming file:line:col and the dotted key.
 /// Resolves a run's raw config (a stored run's config, or a partial one) against the schemas: defaults filled
 /// in, every value checked. Sets the model or algorithm component and the dataset (nullptr for algorithms).
+/// Applies one --set KEY=VALUE (the value read as YAML) to a config. Throws ConfigError if malformed.
+void apply_override(Value& config, const std::string& arg);
+
 Value resolve_run_config(const Value& raw, const Registry& registry, const ComponentInfo** component,
                          const ComponentInfo** dataset);
 

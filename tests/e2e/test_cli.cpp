@@ -624,3 +624,53 @@ TEST_CASE("train.max_wall_time stops training cleanly, evaluates, and marks the 
   REQUIRE(box.genlab({"run", zero, "--jobs", "1"}).exit_code == 0);
   CHECK(run_files(box.results("plain"))[0].filename() == run_files(box.results("zero"))[0].filename());
 }
+
+TEST_CASE("eval re-evaluates a finished run: unchanged it reproduces the test metrics, --set adds new ones",
+          "[e2e][post_run][eval]") {
+  Sandbox box("eval");
+  write_fake_mnist(box.dir / "data" / "mnist");
+  const std::string exp = box.write(
+      "v.yaml", "name: v\nseed: 3\ndataset: {name: mnist, data_dir: " + (box.dir / "data").string() +
+                    ", n_train: 1000, n_valid: 100, binarize: dynamic}\n"
+                    "model: {name: vae, encoder: [32], decoder: [32], latent: 4, eval_k: [1, 5], nll_k: 20}\n"
+                    "train: {epochs: 2, batch_size: 50}\n");
+  ProcessResult r = box.genlab({"run", exp, "--jobs", "1"});
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  const auto files = run_files(box.results("v"));
+  REQUIRE(files.size() == 1);
+  const std::string id = files[0].stem().string(), dir = box.results("v").string();
+  auto finals = [&] {
+    const RunRecord rec = h5::read_run(files[0].string(), true);
+    return std::map<std::string, double>(rec.finals.begin(), rec.finals.end());
+  };
+  const auto trained = finals();
+
+  r = box.genlab({"eval", dir, "--run", id.substr(0, 8)});
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  auto after = finals();
+  for (const char* k : {"test_loss", "test_nll_elbo", "test_nll_iwae_k5", "test_nll_iwae_k20"}) {
+    INFO(k);
+    REQUIRE(after.count(std::string("eval_") + k));
+    CHECK(after[std::string("eval_") + k] == trained.at(k));  // the same streams: the same numbers, bitwise
+    CHECK(after[k] == trained.at(k));                         // and the training results untouched
+  }
+
+  r = box.genlab({"eval", dir, "--run", id, "--set", "model.nll_k=60", "--set", "model.eval_k=[2]"});
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  after = finals();
+  REQUIRE(after.count("eval_test_nll_iwae_k60"));
+  REQUIRE(after.count("eval_test_nll_iwae_k2"));
+  CHECK(after["eval_test_nll_iwae_k60"] <= after["eval_test_nll_iwae_k2"] + 1.0);  // more samples: a tighter bound
+  r = box.genlab({"show", dir, "--run", id, "--log"});
+  CHECK(r.output.find("--set model.nll_k=60 --set model.eval_k=[2]") != std::string::npos);
+
+  r = box.genlab({"eval", dir, "--run", id, "--set", "train.lr=1"});
+  CHECK(r.exit_code == 64);
+  CHECK(r.output.find("only model.* and eval.* keys can change after training") != std::string::npos);
+  r = box.genlab({"eval", dir, "--run", id, "--set", "model.latent=5"});
+  CHECK(r.exit_code != 0);
+  CHECK(r.output.find("the rebuilt model's is") != std::string::npos);
+}

@@ -10,15 +10,23 @@
 
 namespace genlab {
 
-ReloadedRun reload_run(const std::string& results_dir, const std::string& id_prefix, const Registry& registry) {
+ReloadedRun reload_run(const std::string& results_dir, const std::string& id_prefix, const Registry& registry,
+                       const std::vector<std::string>& overrides) {
   ReloadedRun r;
   r.path = find_run_file(results_dir, id_prefix);
   r.record = h5::read_run(r.path, true);
   const std::string what = "run " + r.record.id.substr(0, 16) + " (" + r.path + ")";
   if (r.record.status != "ok")
     throw Error(what + ": status is '" + r.record.status + "'; only finished runs can be reloaded");
-  const Value config = resolve_run_config(parse_yaml(r.record.config_yaml, r.path + ":/config"), registry,
-                                          &r.model_info, &r.dataset_info);
+  Value raw = parse_yaml(r.record.config_yaml, r.path + ":/config");
+  for (const auto& o : overrides) {
+    if (o.rfind("model.", 0) != 0 && o.rfind("eval.", 0) != 0)
+      throw ConfigError("--set " + o + ": only model.* and eval.* keys can change after training");
+    if (o.rfind("model.name=", 0) == 0) throw ConfigError("--set " + o + ": the model cannot be swapped");
+    apply_override(raw, o);
+  }
+  const Value config = resolve_run_config(raw, registry, &r.model_info, &r.dataset_info);
+  r.config = config;
   if (r.model_info->kind != ComponentKind::Model || !r.dataset_info)
     throw Error(what + ": '" + r.model_info->name + "' is not a model");
   // The same streams the run drew from: the splits (a fixed binarization) and the initialization (a MADE
@@ -58,6 +66,26 @@ void add_run_arrays(const std::string& results_dir, const ReloadedRun& run,
       it->second = std::move(a);
     else
       rec.arrays.emplace_back(name, std::move(a));
+  }
+  ResultStore(results_dir).write_run_file(rec);
+}
+
+void add_run_results(const std::string& results_dir, const ReloadedRun& run,
+                     const std::vector<std::pair<std::string, double>>& finals,
+                     const std::vector<std::pair<std::string, ArrayData>>& arrays, const std::string& log_line) {
+  RunRecord rec = h5::read_run(run.path, true);
+  auto put = [](auto& list, const std::string& name, auto value) {
+    auto it = std::find_if(list.begin(), list.end(), [&](const auto& e) { return e.first == name; });
+    if (it != list.end())
+      it->second = std::move(value);
+    else
+      list.emplace_back(name, std::move(value));
+  };
+  for (const auto& [name, v] : finals) put(rec.finals, name, v);
+  for (const auto& [name, a] : arrays) put(rec.arrays, name, a);
+  if (!log_line.empty()) {
+    if (!rec.log.empty() && rec.log.back() != '\n') rec.log += '\n';
+    rec.log += log_line + "\n";
   }
   ResultStore(results_dir).write_run_file(rec);
 }

@@ -19,11 +19,22 @@ struct ReloadedRun {
   const ComponentInfo* dataset_info = nullptr;
   DataSplits data;
   std::unique_ptr<Model> model;
+  Value config;  ///< the resolved config the model was rebuilt from (overrides applied)
 };
 
 /// Throws Error naming the run and the reason: not a model run, not finished ok, a component that is not
 /// loaded, no saved parameters, or parameters whose names or shapes differ from the rebuilt model's.
-ReloadedRun reload_run(const std::string& results_dir, const std::string& id_prefix, const Registry& registry);
+/// `overrides` ("model.nll_k=1000", "eval.batch_size=500") change the stored config before the model is
+/// rebuilt; only model.* and eval.* keys may change (the data and the training are what they were), and a
+/// change that alters the parameters' shapes fails with the parameter named.
+ReloadedRun reload_run(const std::string& results_dir, const std::string& id_prefix, const Registry& registry,
+                       const std::vector<std::string>& overrides = {});
+
+/// Adds (or replaces) finals and arrays in a finished run's file and appends a line to its log, rewriting
+/// the file atomically. Nothing else in the file changes.
+void add_run_results(const std::string& results_dir, const ReloadedRun& run,
+                     const std::vector<std::pair<std::string, double>>& finals,
+                     const std::vector<std::pair<std::string, ArrayData>>& arrays, const std::string& log_line);
 
 /// Adds (or replaces) arrays in a finished run's file, rewriting it atomically.
 void add_run_arrays(const std::string& results_dir, const ReloadedRun& run,

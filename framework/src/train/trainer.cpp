@@ -145,6 +145,29 @@ void report_estimates(const Model& m, const Matrix& data, const BatchTransform* 
 
 }  // namespace
 
+void report_test_metrics(Model& model, ad::Graph<float>& g, const DataSplits& data, Index eval_batch_size,
+                         RunContext& ctx) {
+  const Matrix* test_labels = model.uses_labels() ? &data.test_labels : nullptr;
+  const Evaluation t = evaluate(model, g, data.test, test_labels, data.transform.get(), eval_batch_size,
+                                ctx.rng("eval").split(~std::uint64_t{0}), ctx.rng("eval_transform").split(1));
+  ctx.set_final("test_loss", t.loss);
+  if (model.has_log_prob()) {
+    ctx.set_final("test_nll", t.nll);
+    ctx.set_final("test_bits_per_dim", t.nll / (double(data.test.cols()) * std::log(2.0)));
+  }
+  if (model.can_classify()) {
+    const ClassificationResult c = evaluate_classification(model, data.test, data.test_labels, data.transform.get(),
+                                                           eval_batch_size, ctx.rng("eval_transform").split(1));
+    ctx.set_final("test_accuracy", c.accuracy);
+    ctx.set_final("test_macro_f1", c.macro_f1);
+    ctx.set_final("test_cross_entropy", c.cross_entropy);
+    ctx.save_array("test_confusion", c.confusion.rows(), c.confusion.cols(), c.confusion.data());
+    ctx.save_array("test_f1", 1, Index(c.f1.size()), c.f1.data());
+  }
+  report_estimates(model, data.test, data.transform.get(), eval_batch_size, ctx.rng("estimates"),
+                   ctx.rng("eval_transform").split(1), "test", ctx);
+}
+
 void train_model(const ComponentInfo& model_info, const ComponentInfo& dataset_info, const Value& config,
                  RunContext& ctx) {
   TrainConfig tc = read_train_config(Params("train", *config.find("train")));
@@ -174,7 +197,6 @@ void train_model(const ComponentInfo& model_info, const ComponentInfo& dataset_i
                     std::to_string(x->rows()) + " examples");
   }
   const Matrix* valid_labels = model->uses_labels() ? &data.valid_labels : nullptr;
-  const Matrix* test_labels = model->uses_labels() ? &data.test_labels : nullptr;
   auto& params = model->params();
   auto optimizer = nn::make_optimizer<float>(tc.optimizer, params);
   const bool has_nll = model->has_log_prob();
@@ -323,30 +345,13 @@ void train_model(const ComponentInfo& model_info, const ComponentInfo& dataset_i
     for (auto& p : params.all()) p.value = best[k++];
   }
   const double train_time = trained_seconds();
-  const Evaluation t = evaluate(*model, g, data.test, test_labels, data.transform.get(), ec.batch_size,
-                                eval_rng.split(~std::uint64_t{0}), ctx.rng("eval_transform").split(1));
-  ctx.set_final("test_loss", t.loss);
-  if (has_nll) {
-    ctx.set_final("test_nll", t.nll);
-    ctx.set_final("test_bits_per_dim", t.nll / (double(dim) * std::log(2.0)));
-  }
   ctx.set_final(has_nll ? "best_valid_nll" : "best_valid_loss", st.best);
   ctx.set_final("epochs", double(st.epoch));
   ctx.set_final("steps", double(st.step));
   ctx.set_final("train_time_s", train_time);  // "time": excluded from determinism comparisons
   if (stopped_early) ctx.set_final("stopped_early", 1.0);
   if (budget_hit) ctx.set_final("budget_limited", 1.0);
-  if (model->can_classify()) {
-    const ClassificationResult c = evaluate_classification(*model, data.test, data.test_labels, data.transform.get(),
-                                                           ec.batch_size, ctx.rng("eval_transform").split(1));
-    ctx.set_final("test_accuracy", c.accuracy);
-    ctx.set_final("test_macro_f1", c.macro_f1);
-    ctx.set_final("test_cross_entropy", c.cross_entropy);
-    ctx.save_array("test_confusion", c.confusion.rows(), c.confusion.cols(), c.confusion.data());
-    ctx.save_array("test_f1", 1, Index(c.f1.size()), c.f1.data());
-  }
-  report_estimates(*model, data.test, data.transform.get(), ec.batch_size, ctx.rng("estimates"),
-                   ctx.rng("eval_transform").split(1), "test", ctx);
+  report_test_metrics(*model, g, data, ec.batch_size, ctx);
   if (ec.samples > 0 && model->can_sample()) {
     Rng sample_rng = ctx.rng("samples");
     Matrix s = model->sample(ec.samples, sample_rng);
