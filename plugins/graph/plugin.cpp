@@ -7,7 +7,7 @@
 namespace {
 void register_graph(genlab::Registrar& r) {
   r.add_algorithm<genlab::graph::MstBenchmark>(
-      "mst", "minimum spanning forest: ours (Kruskal, filter-Kruskal, Prim lazy/indexed, Borůvka on oneTBB) vs Boost.Graph",
+      "mst", "minimum spanning forest: ours (Kruskal, filter-Kruskal, Prim lazy/indexed, Borůvka and filter-Borůvka on oneTBB) vs Boost.Graph",
       genlab::graph::MstBenchmark::schema());
 }
 }  // namespace
