@@ -45,7 +45,7 @@ const char* kUsage =
     "  genlab run EXPERIMENT.yaml [--jobs N] [--set KEY=VALUE]... [--dry-run] [--shard I/N] [--out DIR]\n"
     "  genlab plugins [--describe COMPONENT|train|eval]\n"
     "  genlab show RESULTS_DIR [--aggregate] [--metrics M1,M2,PREFIX*] [--where KEY=V|METRIC<X]...\n"
-    "                          [--sort [-]COLUMN] [--format table|csv|json]\n"
+    "                          [--sort [-]COLUMN] [--format table|csv|json|markdown]\n"
     "  genlab show RESULTS_DIR --run ID [--log]\n"
     "  genlab eval RESULTS_DIR --run ID [--set model.KEY=V|eval.KEY=V]...\n"
     "  genlab sample RESULTS_DIR --run ID [-n 64] [--seed S] [-o GRID.png]\n"

@@ -70,8 +70,8 @@ struct Flat {
 }  // namespace
 
 ResultsTable build_results_table(const std::vector<RunRecord>& runs, const ShowOptions& o) {
-  if (o.format != "table" && o.format != "csv" && o.format != "json")
-    throw ConfigError("--format: expected table, csv or json, got '" + o.format + "'");
+  if (o.format != "table" && o.format != "csv" && o.format != "json" && o.format != "markdown")
+    throw ConfigError("--format: expected table, csv, json or markdown, got '" + o.format + "'");
   std::vector<Flat> flat;
   std::vector<std::string> swept_keys, final_keys;
   for (const auto& r : runs) {
@@ -317,6 +317,24 @@ void render_results_table(const ResultsTable& t, const std::string& format, std:
       out << "}";
     }
     out << "\n]\n";
+    return;
+  }
+  if (format == "markdown") {  // for READMEs and reports: the table's texts, pipes escaped
+    auto cell = [](std::string s) {
+      for (std::size_t i = 0; (i = s.find('|', i)) != std::string::npos; i += 2) s.replace(i, 1, "\\|");
+      return s;
+    };
+    out << "|";
+    for (const auto& c : t.columns) out << " " << cell(c) << " |";
+    out << "\n|";
+    for (std::size_t c = 0; c < t.columns.size(); ++c) out << "---|";
+    out << "\n";
+    for (const auto& row : t.rows) {
+      out << "|";
+      for (const auto& x : row) out << " " << cell(x.text) << " |";
+      out << "\n";
+    }
+    for (const auto& f : t.footnotes) out << "\n" << f << "\n";
     return;
   }
   // Display width: "±" is two bytes (0xC2 0xB1) and one column.

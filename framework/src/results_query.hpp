@@ -16,7 +16,7 @@ struct ShowOptions {
   std::vector<std::string> metrics;  ///< final metrics to show; empty = all; "prefix*" matches by prefix
   std::string sort;                  ///< a column to sort by; a leading '-' sorts descending
   std::vector<std::string> where;    ///< "key=value", "key!=value", "metric<3.5" (=, !=, <, <=, >, >=)
-  std::string format = "table";      ///< table | csv | json
+  std::string format = "table";      ///< table | csv | json | markdown
 };
 
 /// A cell: text for keys and labels, or a number (for an aggregate, mean and sample std over n runs).

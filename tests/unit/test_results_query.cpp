@@ -91,7 +91,7 @@ TEST_CASE("bad show options name the problem", "[show]") {
   CHECK_THROWS_WITH(build_results_table(sweep(), o), Catch::Contains("--sort: no swept key or metric 'speed'"));
   o = ShowOptions{};
   o.format = "xml";
-  CHECK_THROWS_WITH(build_results_table(sweep(), o), "--format: expected table, csv or json, got 'xml'");
+  CHECK_THROWS_WITH(build_results_table(sweep(), o), "--format: expected table, csv, json or markdown, got 'xml'");
 }
 
 TEST_CASE("CSV and JSON renderings carry the numbers, aggregates as mean, std and n", "[show]") {
@@ -104,4 +104,13 @@ TEST_CASE("CSV and JSON renderings carry the numbers, aggregates as mean, std an
   CHECK(csv.find("\n10,3,0,2,1,3\n") != std::string::npos);
   const std::string json = render(t, "json");
   CHECK(json.find(R"({"n": 10, "runs": 3, "failed": 0, "nll": {"mean": 2, "std": 1, "n": 3}})") != std::string::npos);
+}
+
+TEST_CASE("markdown rendering: one row per line, the table's texts", "[show]") {
+  ShowOptions o;
+  o.aggregate = true;
+  o.metrics = {"nll"};
+  o.format = "markdown";
+  const std::string md = render(build_results_table(sweep(), o), "markdown");
+  CHECK(md == "| n | runs | failed | nll |\n|---|---|---|---|\n| 10 | 3 | 0 | 2 ± 1 |\n| 20 | 2 | 1 | 0.6 ± 0.141421 |\n");
 }
