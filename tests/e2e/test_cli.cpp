@@ -632,7 +632,7 @@ TEST_CASE("eval re-evaluates a finished run: unchanged it reproduces the test me
   const std::string exp = box.write(
       "v.yaml", "name: v\nseed: 3\ndataset: {name: mnist, data_dir: " + (box.dir / "data").string() +
                     ", n_train: 1000, n_valid: 100, binarize: dynamic}\n"
-                    "model: {name: vae, encoder: [32], decoder: [32], latent: 4, eval_k: [1, 5], nll_k: 20}\n"
+                    "model: {name: vae, encoder: [32], decoder: [32], latent: 4, eval_k: [1, 5], nll_k: 8}\n"
                     "train: {epochs: 2, batch_size: 50}\n");
   ProcessResult r = box.genlab({"run", exp, "--jobs", "1"});
   INFO(r.output);
@@ -650,22 +650,22 @@ TEST_CASE("eval re-evaluates a finished run: unchanged it reproduces the test me
   INFO(r.output);
   REQUIRE(r.exit_code == 0);
   auto after = finals();
-  for (const char* k : {"test_loss", "test_nll_elbo", "test_nll_iwae_k5", "test_nll_iwae_k20"}) {
+  for (const char* k : {"test_loss", "test_nll_elbo", "test_nll_iwae_k5", "test_nll_iwae_k8"}) {
     INFO(k);
     REQUIRE(after.count(std::string("eval_") + k));
     CHECK(after[std::string("eval_") + k] == trained.at(k));  // the same streams: the same numbers, bitwise
     CHECK(after[k] == trained.at(k));                         // and the training results untouched
   }
 
-  r = box.genlab({"eval", dir, "--run", id, "--set", "model.nll_k=60", "--set", "model.eval_k=[2]"});
+  r = box.genlab({"eval", dir, "--run", id, "--set", "model.nll_k=24", "--set", "model.eval_k=[2]"});
   INFO(r.output);
   REQUIRE(r.exit_code == 0);
   after = finals();
-  REQUIRE(after.count("eval_test_nll_iwae_k60"));
+  REQUIRE(after.count("eval_test_nll_iwae_k24"));
   REQUIRE(after.count("eval_test_nll_iwae_k2"));
-  CHECK(after["eval_test_nll_iwae_k60"] <= after["eval_test_nll_iwae_k2"] + 1.0);  // more samples: a tighter bound
+  CHECK(after["eval_test_nll_iwae_k24"] <= after["eval_test_nll_iwae_k2"] + 1.0);  // more samples: a tighter bound
   r = box.genlab({"show", dir, "--run", id, "--log"});
-  CHECK(r.output.find("--set model.nll_k=60 --set model.eval_k=[2]") != std::string::npos);
+  CHECK(r.output.find("--set model.nll_k=24 --set model.eval_k=[2]") != std::string::npos);
 
   r = box.genlab({"eval", dir, "--run", id, "--set", "train.lr=1"});
   CHECK(r.exit_code == 64);
