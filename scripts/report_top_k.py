@@ -8,7 +8,7 @@ import sys
 
 import h5py
 
-METHODS = ["binary_heap", "std_priority_queue", "std_partial_sort", "std_nth_element", "boost_d_ary4",
+METHODS = ["binary_heap", "quad_heap", "std_priority_queue", "std_partial_sort", "std_nth_element", "boost_d_ary4",
            "boost_pairing", "boost_fibonacci"]
 
 

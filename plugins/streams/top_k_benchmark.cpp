@@ -43,6 +43,7 @@ std::vector<T> bounded(const Stream& s, std::size_t k, Better better, Heap heap)
 template <class Better>
 std::vector<T> run_method(const std::string& m, const Stream& s, std::size_t k, Better better, Stream& scratch) {
   if (m == "binary_heap") return select_best<T>(s.begin(), s.end(), k, better);
+  if (m == "quad_heap") return select_best<T, 4>(s.begin(), s.end(), k, better);
   if (m == "std_priority_queue") return bounded(s, k, better, std::priority_queue<T, std::vector<T>, Better>(better));
   if (m == "boost_d_ary4")
     return bounded(s, k, better,
@@ -63,8 +64,8 @@ std::vector<T> run_method(const std::string& m, const Stream& s, std::size_t k, 
   return std::vector<T>(scratch.begin(), scratch.begin() + kk);
 }
 
-const std::vector<std::string> kMethods = {"binary_heap",      "std_priority_queue", "std_partial_sort", "std_nth_element",
-                                           "boost_d_ary4",     "boost_pairing",      "boost_fibonacci"};
+const std::vector<std::string> kMethods = {"binary_heap",     "quad_heap",     "std_priority_queue", "std_partial_sort",
+                                           "std_nth_element", "boost_d_ary4",  "boost_pairing",      "boost_fibonacci"};
 
 }  // namespace
 
@@ -76,7 +77,7 @@ Schema TopKBenchmark::schema() {
       .choice("distribution", "random", {"random", "sorted", "reversed", "duplicates"},
               "stream order: uniform random, ascending, descending, or random over 16 distinct values")
       .choice("methods", "all",
-              {"all", "binary_heap", "std_priority_queue", "std_partial_sort", "std_nth_element", "boost_d_ary4",
+              {"all", "binary_heap", "quad_heap", "std_priority_queue", "std_partial_sort", "std_nth_element", "boost_d_ary4",
                "boost_pairing", "boost_fibonacci"},
               "implementations to run (all: every one, checked against ours)")
       .integer("repeats", 3, {.min = 1, .max = 1000}, "timed repetitions (the best is reported)");
