@@ -13,12 +13,6 @@
 namespace genlab {
 namespace {
 
-std::string number(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.6g", v);
-  return buf;
-}
-
 Value swept_of(const RunRecord& r) {
   try {
     Value v = parse_yaml(r.swept_json, "swept");
@@ -68,6 +62,12 @@ struct Flat {
 };
 
 }  // namespace
+
+std::string format_metric(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.6g", v);
+  return buf;
+}
 
 ResultsTable build_results_table(const std::vector<RunRecord>& runs, const ShowOptions& o) {
   if (o.format != "table" && o.format != "csv" && o.format != "json" && o.format != "markdown")
@@ -188,7 +188,7 @@ ResultsTable build_results_table(const std::vector<RunRecord>& runs, const ShowO
           c.value = mean;
           // The sample std of one run is undefined: NaN, shown as a blank / null.
           c.std = xs.size() > 1 ? std::sqrt(ss / double(xs.size() - 1)) : std::nan("");
-          c.text = number(mean) + (xs.size() > 1 ? " ± " + number(*c.std) : "");
+          c.text = format_metric(mean) + (xs.size() > 1 ? " ± " + format_metric(*c.std) : "");
         }
         row.push_back(c);
       }
@@ -210,7 +210,7 @@ ResultsTable build_results_table(const std::vector<RunRecord>& runs, const ShowO
       }
       for (const auto& m : metrics) {
         Cell c;
-        if (auto it = f.finals.find(m); it != f.finals.end()) c.text = number(it->second), c.value = it->second;
+        if (auto it = f.finals.find(m); it != f.finals.end()) c.text = format_metric(it->second), c.value = it->second;
         row.push_back(c);
       }
       char secs[32];

@@ -33,6 +33,9 @@ struct ResultsTable {
   std::vector<std::string> footnotes;  ///< failed runs' errors
 };
 
+/// A metric as the tables show it ("%.6g").
+std::string format_metric(double v);
+
 /// Builds the table. Throws ConfigError for a malformed --where / --sort / --format or an unknown key.
 ResultsTable build_results_table(const std::vector<RunRecord>& runs, const ShowOptions& o);
 void render_results_table(const ResultsTable& t, const std::string& format, std::ostream& out);

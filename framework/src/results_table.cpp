@@ -12,15 +12,6 @@
 namespace genlab {
 namespace fs = std::filesystem;
 
-namespace {
-
-std::string number(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.6g", v);
-  return buf;
-}
-
-}  // namespace
 
 std::vector<RunRecord> read_results(const std::string& dir, std::vector<std::string>* problems) {
   std::error_code ec;
@@ -54,7 +45,7 @@ void print_run_details(const std::string& dir, const std::string& id_prefix, std
   out << "run " << r.id << "\n  file: " << path << "\n  status: " << r.status << "\n";
   if (!r.error.empty()) out << "  error: " << r.error << "\n";
   out << "  component: " << r.component << " (plugin " << r.plugin << " " << r.plugin_version << ")\n";
-  out << "  duration: " << number(r.end_time - r.start_time) << " s on " << r.host << "\n";
+  out << "  duration: " << format_metric(r.end_time - r.start_time) << " s on " << r.host << "\n";
   out << "config:\n";
   std::string line;
   for (char ch : r.config_yaml) {
@@ -62,11 +53,11 @@ void print_run_details(const std::string& dir, const std::string& id_prefix, std
     if (ch == '\n') out << "  " << line, line.clear();
   }
   out << "final metrics:\n";
-  for (const auto& [k, v] : r.finals) out << "  " << k << ": " << number(v) << "\n";
+  for (const auto& [k, v] : r.finals) out << "  " << k << ": " << format_metric(v) << "\n";
   out << "metric series:\n";
   for (const auto& [k, s] : r.metrics)
     out << "  " << k << ": " << s.value.size() << " points"
-        << (s.value.empty() ? "" : ", last " + number(s.value.back()) + " at step " + std::to_string(s.step.back()))
+        << (s.value.empty() ? "" : ", last " + format_metric(s.value.back()) + " at step " + std::to_string(s.step.back()))
         << "\n";
   if (!r.arrays.empty()) out << "arrays:\n";
   for (const auto& [k, a] : r.arrays) out << "  " << k << ": " << a.rows << " x " << a.cols << "\n";

@@ -93,6 +93,14 @@ Vertex parse_vertex(std::string_view f, std::int64_t base, std::int64_t n, const
   return Vertex(x);
 }
 
+// A file whose count line disagrees with its body: the header was wrong or the file is cut short.
+void check_declared_count(const std::string& path, const char* declarer, const char* what, std::int64_t declared,
+                          std::size_t found) {
+  if (std::int64_t(found) == declared) return;
+  throw Error(path + ": " + declarer + " declares " + std::to_string(declared) + " " + what + ", the file has " +
+              std::to_string(found) + (std::int64_t(found) < declared ? " (truncated?)" : ""));
+}
+
 }  // namespace
 
 Graph gnm(std::int64_t n, std::int64_t m, const WeightSpec& ws, Rng& rng) {
@@ -192,9 +200,7 @@ Graph read_edge_list(const std::string& path) {
     max_vertex = std::max<std::int64_t>(max_vertex, std::max(e.u, e.v));
     g.edges.push_back(e);
   }
-  if (declared_m >= 0 && std::int64_t(g.edges.size()) != declared_m)
-    throw Error(path + ": the header declares " + std::to_string(declared_m) + " edges, the file has " +
-                std::to_string(g.edges.size()) + (std::int64_t(g.edges.size()) < declared_m ? " (truncated?)" : ""));
+  if (declared_m >= 0) check_declared_count(path, "the header", "edges", declared_m, g.edges.size());
   g.n = declared_n >= 0 ? declared_n : max_vertex + 1;
   return g;
 }
@@ -230,9 +236,7 @@ Graph read_dimacs(const std::string& path) {
     }
   }
   if (!have_problem) throw Error(path + ": no 'p sp n m' line (not a DIMACS .gr file?)");
-  if (std::int64_t(g.edges.size()) != declared_m)
-    throw Error(path + ": the 'p' line declares " + std::to_string(declared_m) + " arcs, the file has " +
-                std::to_string(g.edges.size()) + (std::int64_t(g.edges.size()) < declared_m ? " (truncated?)" : ""));
+  check_declared_count(path, "the 'p' line", "arcs", declared_m, g.edges.size());
   return g;
 }
 

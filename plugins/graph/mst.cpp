@@ -365,17 +365,17 @@ Forest filter_boruvka(const Graph& g, int threads, std::uint64_t pivot_seed) {
   out.reserve(max_forest_edges(g));
   tbb::task_arena arena(threads);
   arena.execute([&] {
-    // `label` maps input vertices to current components; the input edges are read in place for the
-    // first step, so the heavy majority is never copied.
-    std::vector<Vertex> label(static_cast<std::size_t>(g.n)), step_label;
-    tbb::parallel_for(std::size_t(0), label.size(), [&](std::size_t v) { label[v] = Vertex(v); });
+    // The first step reads the input edges in place (vertices are its labels), so the heavy majority is
+    // never copied; later steps work on `rest`, already in the current labels. `step_label` maps the
+    // labels a step starts with to those it ends with.
+    std::vector<Vertex> step_label;
     std::vector<CEdge> rest, light, kept;
     bool first = true;
     std::size_t k = std::size_t(g.n);
     Rng rng(pivot_seed);
     auto weight = [&](std::size_t i) { return first ? g.edges[i].w : rest[i].w; };
     auto as_cedge = [&](std::size_t i) {
-      return first ? CEdge(label[g.edges[i].u], label[g.edges[i].v], g.edges[i].w, std::uint32_t(i)) : rest[i];
+      return first ? CEdge(g.edges[i].u, g.edges[i].v, g.edges[i].w, std::uint32_t(i)) : rest[i];
     };
     for (;;) {
       const std::size_t m = first ? g.edges.size() : rest.size();
@@ -395,11 +395,13 @@ Forest filter_boruvka(const Graph& g, int threads, std::uint64_t pivot_seed) {
       boruvka_rounds(g, light, k, step_label, out);
       if (pivot == std::numeric_limits<double>::infinity()) break;  // everything was light
       // Heavy edges inside a merged component can never join the forest: drop them, relabel the rest.
-      tbb::parallel_for(std::size_t(0), label.size(), [&](std::size_t v) { label[v] = step_label[label[v]]; });
       if (first) {
         compact(
-            m, kept, [&](std::size_t i) { return g.edges[i].w > pivot && label[g.edges[i].u] != label[g.edges[i].v]; },
-            [&](std::size_t i) { return CEdge(label[g.edges[i].u], label[g.edges[i].v], g.edges[i].w, std::uint32_t(i)); });
+            m, kept,
+            [&](std::size_t i) { return g.edges[i].w > pivot && step_label[g.edges[i].u] != step_label[g.edges[i].v]; },
+            [&](std::size_t i) {
+              return CEdge(step_label[g.edges[i].u], step_label[g.edges[i].v], g.edges[i].w, std::uint32_t(i));
+            });
       } else {
         compact(
             m, kept, [&](std::size_t i) { return rest[i].w > pivot && step_label[rest[i].a] != step_label[rest[i].b]; },
