@@ -152,7 +152,8 @@ void inpaint_command(const PostRunOptions& o, const Registry& registry, std::ost
   const std::string base = "inpaint_" + o.pattern + "_s" + std::to_string(o.seed);
   add_run_arrays(o.dir, r, {{base + "_input", x}, {base + "_observed", observed}, {base + "_draws", draws}});
   out << "inpaint: " << o.count << " test images x " << o.draws << " completions, " << o.pattern
-      << " missing -> " << array_path(r, base + "_{input,observed,draws}") << "\n";
+      << " missing (" << r.model->inpaint_method() << ") -> " << array_path(r, base + "_{input,observed,draws}")
+      << "\n";
   if (!o.output.empty()) {
     const std::int64_t columns = 2 + o.draws;
     Matrix tiles(o.count * columns, test.cols());

@@ -56,6 +56,15 @@ class GENLAB_EXPORT Model {
   /// says so in its summary). Default: not offered.
   virtual bool can_inpaint() const { return false; }
   virtual Matrix inpaint(const Matrix& x, const Matrix& observed, Rng& rng);
+  /// What inpaint() computes, for logs and the `genlab inpaint` report. A model whose conditional is not
+  /// tractable may offer another documented completion instead of a sample (NICE maximizes log p over the
+  /// missing entries from a random start) and must say so here.
+  virtual std::string inpaint_method() const { return "exact sample from p(x_missing | x_observed)"; }
+
+  /// Capability: data-dependent initialization (Glow's actnorm). Called once on a fresh run, before the
+  /// first update, with training rows after the batch transform; not called when a run resumes from a
+  /// checkpoint (the checkpoint holds the initialized parameters). Default: nothing to do.
+  virtual void initialize(const Matrix& batch) { (void)batch; }
 
   /// Capability: estimates or bounds of log p(x) per row ([rows x 1], nats) where there is no exact
   /// log_prob, or besides it (a VAE's ELBO and importance-weighted bounds). After training, the trainer

@@ -29,6 +29,10 @@ const Schema& train_schema() {
           .real("max_wall_time", 0.0, {.min = 0},
                 "seconds of training (over all attempts of the run) after which it stops cleanly, evaluates the "
                 "best parameters so far and is marked budget_limited (0: no limit)")
+          .keeps_ids_at_default()
+          .integer("log_test_every", 0, {.min = 0},
+                   "log the test NLL (or loss) every this many epochs, a learning curve for reports; model selection "
+                   "never reads it (0: off)")
           .keeps_ids_at_default();
   return s;
 }
@@ -63,6 +67,7 @@ TrainConfig read_train_config(const Params& p) {
   c.patience = p.get_int("patience");
   c.checkpoint_every = p.get_int("checkpoint_every");
   c.max_wall_time = p.get_float("max_wall_time");
+  c.log_test_every = p.get_int("log_test_every");
   return c;
 }
 

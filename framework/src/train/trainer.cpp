@@ -17,6 +17,7 @@ namespace genlab {
 namespace {
 
 constexpr Index kFigureExamples = 16;  // test images handed to Model::figures
+constexpr Index kInitRows = 1000;      // training rows handed to Model::initialize
 
 // Everything the loop needs to continue exactly where a checkpoint left it.
 struct LoopState {
@@ -143,6 +144,13 @@ void report_estimates(const Model& m, const Matrix& data, const BatchTransform* 
   }
 }
 
+// Data-dependent initialization on the first `rows` training rows, through the batch transform.
+void initialize_model(Model& m, const DataSplits& data, Index rows, Rng rng) {
+  Matrix batch = data.train.topRows(rows);
+  if (data.transform) data.transform->apply(batch, rng, nullptr);
+  m.initialize(batch);
+}
+
 }  // namespace
 
 void report_test_metrics(Model& model, ad::Graph<float>& g, const DataSplits& data, Index eval_batch_size,
@@ -229,6 +237,8 @@ void train_model(const ComponentInfo& model_info, const ComponentInfo& dataset_i
       }
     }
     optimizer->load_state(opt_state);
+  } else {
+    initialize_model(*model, data, std::min<Index>(data.train.rows(), kInitRows), ctx.rng("initialize"));
   }
   const auto t0 = std::chrono::steady_clock::now();
   const double seconds_before = st.train_seconds;
@@ -323,6 +333,13 @@ void train_model(const ComponentInfo& model_info, const ComponentInfo& dataset_i
       ctx.log("valid_accuracy", st.epoch, c.accuracy);
       ctx.log("valid_macro_f1", st.epoch, c.macro_f1);
       ctx.log("valid_cross_entropy", st.epoch, c.cross_entropy);
+    }
+    if (tc.log_test_every > 0 && (st.epoch + 1) % tc.log_test_every == 0) {
+      // A learning curve on the test split, for reports only: model selection reads the valid split alone.
+      const Evaluation t = evaluate(*model, g, data.test, model->uses_labels() ? &data.test_labels : nullptr,
+                                    data.transform.get(), ec.batch_size, eval_rng.split(~std::uint64_t{0}),
+                                    ctx.rng("eval_transform").split(1));
+      ctx.log(has_nll ? "test_nll" : "test_loss", st.epoch, has_nll ? t.nll : t.loss);
     }
     const double metric = has_nll ? v.nll : v.loss;
     if (!st.has_best || metric < st.best) {

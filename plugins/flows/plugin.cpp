@@ -1,0 +1,18 @@
+// The normalizing-flows family: coupling flows built from a layer list (NICE, RealNVP-style, Glow-style).
+#include <genlab/plugin.hpp>
+
+#include "flow.hpp"
+
+namespace {
+
+void register_flows(genlab::Registrar& r) {
+  using genlab::flows::Flow;
+  r.add_model<Flow>("flow",
+                    "normalizing flow from a layer list (additive / affine couplings, scale, actnorm, LU linear, "
+                    "permutations), logistic or Gaussian prior: exact log p, sampling, NICE inpainting",
+                    Flow::schema());
+}
+
+}  // namespace
+
+GENLAB_PLUGIN(flows, "0.1.0", register_flows)
