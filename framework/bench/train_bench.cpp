@@ -6,8 +6,10 @@
 // The models mirror ../shared/bench/peers/models.py:
 //   made: 784-500-784 masked MLP, ReLU, natural order, hidden degrees uniform in [1, 783], Bernoulli logits,
 //         loss = summed BCE per image averaged over the batch of 100.
-//   nice: x = (pixel + U[0,1)) / 256; 4 additive couplings alternating the even/odd halves (392 each), each
-//         coupling an MLP 392-1000x5 (ReLU)-392; a diagonal scale exp(s); standard logistic prior; batch 200.
+//   nice: the real `flow` model of the flows plugin, built from the model section of
+//         experiments/paper/nice_mnist.yaml (4 additive couplings on the odd/even split, each an MLP
+//         392-1000x5 (ReLU)-392, a diagonal scale, logistic prior), fed x = (pixel + U[0,1)) / 256 by the
+//         framework's dequantization transform as the trainer does; batch 200.
 // The data are synthetic with MNIST's shape (binary pixels for made, 8-bit pixels for nice): the work per
 // step does not depend on the values. Protocol as the peers: warm-up steps, then 5 timed windows, median.
 //   build/framework/bench/genlab_bench_train [--models made,nice] [--threads 1,2] [--json]
@@ -23,7 +25,10 @@
 
 #include <oneapi/tbb/task_arena.h>
 
+#include "experiment.hpp"
+#include "genlab/params.hpp"
 #include "genlab/ad/ops.hpp"
+#include "genlab/data/transform.hpp"
 #include "genlab/linalg/gemm.hpp"
 #include "genlab/nn/layers.hpp"
 #include "genlab/nn/optim.hpp"
@@ -63,44 +68,21 @@ class MadeSized : public Model {
   nn::MaskedLinear<float> in_, out_;
 };
 
-class NiceSized : public Model {
- public:
-  explicit NiceSized(Rng& rng) {
-    for (int c = 0; c < 4; ++c)
-      nets_.emplace_back(ps_, "coupling" + std::to_string(c),
-                         std::vector<Index>{392, 1000, 1000, 1000, 1000, 1000, 392}, nn::Activation::Relu, rng);
-    log_scale_ = &ps_.add("log_scale", Matrix::Zero(1, kPixels));
-    for (Index i = 0; i < kPixels; ++i) even_odd_.push_back(i % 2 == 0 ? i / 2 : 392 + i / 2);
-    // even_odd_[k] is where column k lands; permute_cols wants, for each output column, its source column.
-    std::vector<Index> src(kPixels);
-    for (Index i = 0; i < kPixels; ++i) src[std::size_t(even_odd_[std::size_t(i)])] = i;
-    even_odd_ = src;
-  }
-  nn::ParamSet<float>& params() override { return ps_; }
-  ad::Var<float> loss(ad::Graph<float>& g, const Matrix& batch, Rng& rng) override {
-    noisy_.resize(batch.rows(), batch.cols());
-    for (Index i = 0; i < batch.size(); ++i)
-      noisy_.data()[i] = (batch.data()[i] + static_cast<float>(rng.uniform())) * (1.0f / 256.0f);
-    const auto x = ad::permute_cols(g.constant(noisy_), even_odd_);
-    ad::Var<float> half[2] = {ad::slice_cols(x, 0, 392), ad::slice_cols(x, 392, 392)};
-    for (int c = 0; c < 4; ++c) {  // coupling c adds m(other half) to half c % 2
-      const int t = c % 2;
-      half[t] = half[t] + nets_[std::size_t(c)](g, half[1 - t]);
-    }
-    const auto s = g.parameter(log_scale_->value, log_scale_->grad);
-    const auto h = ad::concat_cols(half[0], half[1]) * ad::exp(s);
-    // -log p(x) = -(sum_i log logistic(h_i) + sum_i s_i), averaged over the batch.
-    const auto log_p = ad::sum(ad::logistic_log_prob(h)) * (1.0f / float(batch.rows())) + ad::sum(s);
-    return -log_p;
-  }
+// The model of run 0 of an experiment file, built by its plugin exactly as the trainer would build it.
+const char* const kNiceExperiment = GENLAB_SOURCE_DIR "/experiments/paper/nice_mnist.yaml";
 
- private:
-  nn::ParamSet<float> ps_;
-  std::vector<nn::Mlp<float>> nets_;
-  nn::Parameter<float>* log_scale_ = nullptr;
-  std::vector<Index> even_odd_;
-  Matrix noisy_;
-};
+std::unique_ptr<Model> plugin_model(const std::string& experiment, Rng& rng) {
+  static Registry registry = [] {
+    Registry r;
+    register_builtins(r);
+    load_plugins(r, {GENLAB_PLUGIN_BUILD_DIR});
+    return r;
+  }();
+  const ExperimentPlan plan = plan_experiment(experiment, {}, registry);
+  const RunSpec& run = plan.runs.at(0);
+  return run.component->make_model(Params(run.component->name, *run.config.find("model")),
+                                   ModelSetup{kPixels, &rng, 0});
+}
 
 struct Spec {
   std::string name;
@@ -152,10 +134,15 @@ Result measure(const Spec& spec, int threads) {
   tbb::task_arena(threads).execute([&] {
     Rng rng(0);
     std::unique_ptr<Model> model;
-    if (spec.name == "made")
+    std::shared_ptr<const BatchTransform> transform;
+    if (spec.name == "made") {
       model = std::make_unique<MadeSized>(rng);
-    else
-      model = std::make_unique<NiceSized>(rng);
+    } else {
+      model = plugin_model(kNiceExperiment, rng);
+      PixelTransformConfig pc;
+      pc.dequantize = true;
+      transform = make_pixel_transform(pc);
+    }
     // The training set as the peers hold it: 60000 examples in memory, batches gathered in shuffled order.
     const Index n = 60000;
     Matrix data(n, kPixels);
@@ -175,6 +162,7 @@ Result measure(const Spec& spec, int threads) {
       for (Index b = 0; b < spec.batch; ++b) batch.row(b) = data.row(order[std::size_t(cursor + b)]);
       cursor += spec.batch;
       Rng noise = rng.split(std::uint64_t(step));
+      if (transform) transform->apply(batch, noise, nullptr);
       train_step(spec.name, *model, g, batch, noise, *opt, 0.0, 1e-3, {step, 0});
       ++step;
     };
