@@ -45,6 +45,7 @@ Matrix Model::class_probabilities(const Matrix&) const {
 }
 
 std::vector<Figure> Model::figures(const Matrix&, Rng&) const { return {}; }
+std::vector<std::pair<std::string, double>> Model::test_metrics(const Matrix&, Rng&) const { return {}; }
 
 void assert_fail(const char* cond, const char* msg, const char* file, int line) {
   std::fprintf(stderr, "genlab: internal error at %s:%d: %s (%s)\n", file, line, msg, cond);

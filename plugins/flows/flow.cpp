@@ -5,6 +5,8 @@
 #include <genlab/ad/ops.hpp>
 #include <genlab/error.hpp>
 
+#include "plots2d.hpp"
+
 namespace genlab::flows {
 namespace {
 
@@ -206,19 +208,8 @@ std::vector<Figure> Flow::figures(const Matrix& examples, Rng& rng) const {
     f.images = f.images.array().max(0.0f).min(1.0f).matrix();
     out.push_back(std::move(f));
   } else if (dim_ == 2) {
-    // The density on [-4, 4]^2 (where the toy densities live), scaled to its maximum.
-    constexpr Index kSide = 128;
-    Matrix grid(kSide * kSide, 2);
-    for (Index i = 0; i < kSide; ++i)
-      for (Index j = 0; j < kSide; ++j) {
-        grid(i * kSide + j, 0) = -4.0f + 8.0f * (float(j) + 0.5f) / float(kSide);
-        grid(i * kSide + j, 1) = 4.0f - 8.0f * (float(i) + 0.5f) / float(kSide);
-      }
-    const Matrix lp = log_density(grid);
-    Matrix img = (lp.array() - lp.maxCoeff()).exp().matrix();
-    Figure f{"density", Matrix(1, kSide * kSide), 1};
-    f.images.row(0) = Eigen::Map<const Matrix>(img.data(), 1, kSide * kSide);
-    out.push_back(std::move(f));
+    out.push_back(density_figure([this](const Matrix& points) { return log_density(points); }));
+    out.push_back(scatter_figure(from_latent(sample_prior(5000, rng))));
   }
   return out;
 }

@@ -28,7 +28,8 @@ class Flow final : public Model {
   Matrix inpaint(const Matrix& x, const Matrix& observed, Rng& rng) override;
   std::string inpaint_method() const override;
   void initialize(const Matrix& batch) override;
-  /// Image data (square dimension): samples and bottom-half inpaintings. 2D data: the density on a grid.
+  /// Image data (square dimension): samples and bottom-half inpaintings. 2D data: the density on a grid and
+  /// a sample scatter.
   std::vector<Figure> figures(const Matrix& examples, Rng& rng) const override;
 
   /// log p(x) per row ([rows x 1]) on g, for any x node (a variable when optimizing inputs).

@@ -1,7 +1,9 @@
-// The normalizing-flows family: coupling flows built from a layer list (NICE, RealNVP-style, Glow-style).
+// The normalizing-flows family: coupling flows built from a layer list (NICE, RealNVP-style, Glow-style)
+// and rectified flow.
 #include <genlab/plugin.hpp>
 
 #include "flow.hpp"
+#include "rectified_flow.hpp"
 
 namespace {
 
@@ -11,6 +13,11 @@ void register_flows(genlab::Registrar& r) {
                     "normalizing flow from a layer list (additive / affine couplings, scale, actnorm, LU linear, "
                     "permutations), logistic or Gaussian prior: exact log p, sampling, NICE inpainting",
                     Flow::schema());
+  using genlab::flows::RectifiedFlow;
+  r.add_model<RectifiedFlow>("rectified_flow",
+                             "rectified flow: a velocity MLP v(x, t) fit to straight prior-to-data paths; Euler / "
+                             "Heun sampling, ODE log-likelihood (exact divergence or Hutchinson), straightness",
+                             RectifiedFlow::schema());
 }
 
 }  // namespace

@@ -75,6 +75,12 @@ class GENLAB_EXPORT Model {
   virtual std::vector<std::string> log_likelihood_estimates() const { return {}; }
   virtual Matrix log_likelihood_estimate(const std::string& name, const Matrix& batch, Rng& rng) const;
 
+  /// Capability: the model's own figures of merit on the test split, reported after training as
+  /// test_<name> (a rectified flow's straightness and sample quality per number of solver steps). `test`
+  /// holds the whole test split after the batch transform; `rng` is the run's own stream for it. Names are
+  /// plain words. Default: none.
+  virtual std::vector<std::pair<std::string, double>> test_metrics(const Matrix& test, Rng& rng) const;
+
   /// Capability: classification. A model that trains on labels returns true from uses_labels(): the trainer
   /// then appends each example's label (the dataset's class index, as a float) as one last column of every
   /// batch it passes to loss(), after the batch transform. A model that can classify returns class

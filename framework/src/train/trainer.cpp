@@ -144,6 +144,20 @@ void report_estimates(const Model& m, const Matrix& data, const BatchTransform* 
   }
 }
 
+// The model's own test metrics (Model::test_metrics), on the test split after the transform.
+void report_model_metrics(const Model& m, const DataSplits& data, RunContext& ctx) {
+  Matrix test = data.test;
+  if (data.transform) {
+    Rng tr = ctx.rng("eval_transform").split(2);
+    data.transform->apply(test, tr, nullptr);
+  }
+  Rng rng = ctx.rng("test_metrics");
+  for (const auto& [name, value] : m.test_metrics(test, rng)) {
+    if (!std::isfinite(value)) throw NumericalError("test metric '" + name + "' is not finite");
+    ctx.set_final("test_" + name, value);
+  }
+}
+
 // Data-dependent initialization on the first `rows` training rows, through the batch transform.
 void initialize_model(Model& m, const DataSplits& data, Index rows, Rng rng) {
   Matrix batch = data.train.topRows(rows);
@@ -174,6 +188,7 @@ void report_test_metrics(Model& model, ad::Graph<float>& g, const DataSplits& da
   }
   report_estimates(model, data.test, data.transform.get(), eval_batch_size, ctx.rng("estimates"),
                    ctx.rng("eval_transform").split(1), "test", ctx);
+  report_model_metrics(model, data, ctx);
 }
 
 void train_model(const ComponentInfo& model_info, const ComponentInfo& dataset_info, const Value& config,
