@@ -26,7 +26,10 @@ Schema RectifiedFlow::schema() {
       .int_list("eval_steps", std::vector<std::int64_t>{1, 2, 4, 8, 16, 64}, {.min = 1, .max = 1000000},
                 "step counts at which test_straightness_N and test_energy_N are measured")
       .integer("eval_samples", 2000, {.min = 0, .max = 1000000},
-               "samples (and test points) for the test metrics; 0: none");
+               "samples (and test points) for the test metrics; 0: none")
+      .integer("reflow_after", 0, {.min = 0, .max = 1000000},
+               "epochs of 1-rectified flow before reflow takes over (0: no reflow); needs train.patience 0")
+      .integer("reflow_steps", 100, {.min = 1, .max = 1000000}, "solver steps of the teacher for each reflow pair");
 }
 
 RectifiedFlow::RectifiedFlow(const Params& p, const ModelSetup& s)
@@ -37,40 +40,61 @@ RectifiedFlow::RectifiedFlow(const Params& p, const ModelSetup& s)
       exact_trace_max_dim_(p.get_int("exact_trace_max_dim")),
       probes_(p.get_int("hutchinson_probes")),
       eval_samples_(p.get_int("eval_samples")),
-      eval_steps_(p.get_int_list("eval_steps")) {
+      eval_steps_(p.get_int_list("eval_steps")),
+      reflow_after_(p.get_int("reflow_after")),
+      reflow_steps_(p.get_int("reflow_steps")) {
   std::vector<Index> sizes = {dim_ + 1};  // x and t
   for (auto h : p.get_int_list("hidden")) sizes.push_back(Index(h));
   sizes.push_back(dim_);
-  net_ = nn::Mlp<float>(params_, "velocity", sizes, nn::activation_from_name(p.get_string("activation")), *s.rng);
+  const nn::Activation act = nn::activation_from_name(p.get_string("activation"));
+  net_ = nn::Mlp<float>(params_, "velocity", sizes, act, *s.rng);
+  if (reflow_after_ > 0) {
+    Rng unused(0);  // the teacher's weights are copied at the switch; the run's init stream stays untouched
+    teacher_ = nn::Mlp<float>(params_, "teacher", sizes, act, unused);
+    stage_ = &params_.add("reflow.stage", Matrix::Zero(1, 1));
+    for (auto& q : params_.all())
+      if (q.name.rfind("teacher.", 0) == 0 || q.name == "reflow.stage") q.frozen = true;
+  }
 }
 
-V RectifiedFlow::velocity_on(ad::Graph<float>& g, const V& x, const Matrix& t_col) const {
+void RectifiedFlow::begin_epoch(std::int64_t epoch) {
+  if (!stage_ || epoch < reflow_after_ || reflowing()) return;
+  for (auto& q : params_.all())
+    if (q.name.rfind("velocity.", 0) == 0) params_.find("teacher." + q.name.substr(9))->value = q.value;
+  stage_->value(0, 0) = 1.0f;
+}
+
+V RectifiedFlow::velocity_on(ad::Graph<float>& g, const nn::Mlp<float>& net, const V& x, const Matrix& t_col) const {
   if (x.cols() != dim_)
     throw ShapeError("rectified_flow: input has " + std::to_string(x.cols()) + " columns, the model " +
                      std::to_string(dim_));
-  return net_(g, ad::concat_cols(x, g.constant(t_col)));
+  return net(g, ad::concat_cols(x, g.constant(t_col)));
 }
 
 V RectifiedFlow::loss(ad::Graph<float>& g, const Matrix& batch, Rng& rng) {
   const Index n = batch.rows();
-  Matrix xt(n, dim_), target(n, dim_), t_col(n, 1);
+  // The coupling: independent (x0 ~ prior, x1 = data), or after the switch the teacher's (z0, ODE(z0)).
+  const Matrix x0 = sample_prior(n, rng);
+  const Matrix x1 = reflowing() ? integrate([this](const Matrix& x, double t) { return velocity_of(teacher_, x, t); },
+                                            x0, 0.0, 1.0, reflow_steps_, solver_)
+                                : batch;
+  Matrix xt(n, dim_), t_col(n, 1);
   for (Index r = 0; r < n; ++r) {
     const float t = float(rng.uniform());
     t_col(r, 0) = t;
-    for (Index j = 0; j < dim_; ++j) {
-      const float x0 = float(rng.normal()), x1 = batch(r, j);
-      xt(r, j) = t * x1 + (1 - t) * x0;
-      target(r, j) = x1 - x0;
-    }
+    xt.row(r) = t * x1.row(r) + (1 - t) * x0.row(r);
   }
-  const V v = velocity_on(g, g.constant(xt), t_col);
+  const Matrix target = x1 - x0;
+  const V v = velocity_on(g, net_, g.constant(xt), t_col);
   return ad::mean(ad::sum_cols(ad::square(ad::sub(v, g.constant(target)))));
 }
 
-Matrix RectifiedFlow::velocity(const Matrix& x, double t) const {
+Matrix RectifiedFlow::velocity(const Matrix& x, double t) const { return velocity_of(net_, x, t); }
+
+Matrix RectifiedFlow::velocity_of(const nn::Mlp<float>& net, const Matrix& x, double t) const {
   ad::Graph<float> g;
   g.set_grad_enabled(false);
-  return velocity_on(g, g.constant_view(x), Matrix::Constant(x.rows(), 1, float(t))).value();
+  return velocity_on(g, net, g.constant_view(x), Matrix::Constant(x.rows(), 1, float(t))).value();
 }
 
 Matrix RectifiedFlow::velocity_and_divergence(const Matrix& x, double t, const std::vector<Matrix>& probes,
@@ -85,7 +109,7 @@ Matrix RectifiedFlow::velocity_and_divergence(const Matrix& x, double t, const s
     // probe e (Hutchinson: e^T (dv/dx) e per row).
     ad::Graph<float> g;
     const V xv = g.variable(x);
-    const V out = velocity_on(g, xv, t_col);
+    const V out = velocity_on(g, net_, xv, t_col);
     if (k == 0) v = out.value();
     if (exact) {
       g.backward(ad::sum(ad::slice_cols(out, k, 1)));
@@ -138,11 +162,21 @@ std::vector<std::pair<std::string, double>> RectifiedFlow::test_metrics(const Ma
   if (eval_samples_ == 0 || test.rows() < 2) return out;
   const Matrix x0 = sample_prior(eval_samples_, rng);  // the same prior draws for every step count
   const Matrix ref = test.topRows(std::min(eval_samples_, test.rows()));
-  const Velocity v = [this](const Matrix& x, double t) { return velocity(x, t); };
+  out = path_metrics(net_, "", x0, ref);
+  if (reflowing())  // the 1-rectified flow it was distilled from, on the same prior draws: before / after
+    for (auto& m : path_metrics(teacher_, "teacher_", x0, ref)) out.push_back(std::move(m));
+  return out;
+}
+
+std::vector<std::pair<std::string, double>> RectifiedFlow::path_metrics(const nn::Mlp<float>& net,
+                                                                        const std::string& prefix, const Matrix& x0,
+                                                                        const Matrix& ref) const {
+  std::vector<std::pair<std::string, double>> out;
+  const Velocity v = [this, &net](const Matrix& x, double t) { return velocity_of(net, x, t); };
   for (const auto n : eval_steps_) {
     const std::string k = std::to_string(n);
-    out.emplace_back("straightness_" + k, straightness(v, x0, 0.0, 1.0, Index(n), solver_));
-    out.emplace_back("energy_" + k, energy_distance(transport(x0, Index(n), solver_), ref));
+    out.emplace_back(prefix + "straightness_" + k, straightness(v, x0, 0.0, 1.0, Index(n), solver_));
+    out.emplace_back(prefix + "energy_" + k, energy_distance(integrate(v, x0, 0.0, 1.0, Index(n), solver_), ref));
   }
   return out;
 }

@@ -4,6 +4,13 @@
 // (t = 1). Sampling integrates dx/dt = v from a prior draw (Euler or Heun, N steps). The log-likelihood comes
 // from the instantaneous change of variables, integrating data -> prior with the divergence of v taken
 // exactly (one backward pass per dimension) or by Hutchinson's estimator for high dimension.
+//
+// Reflow (2-rectified flow): with reflow_after = E > 0, the first E epochs train the 1-rectified flow as
+// above; at the start of epoch E its weights are copied into a frozen teacher and training goes on (from the
+// teacher's weights, as Liu et al. do) on pairs (z0, z1 = teacher ODE(z0)) drawn fresh for every batch, so
+// the student learns the straighter flow of the teacher's deterministic coupling. The teacher and the stage
+// are frozen parameters: checkpoints and results hold them. Use train.patience 0 (early stopping would end
+// the run before the switch).
 #include <genlab/model.hpp>
 #include <genlab/nn/layers.hpp>
 #include <genlab/params.hpp>
@@ -33,6 +40,9 @@ class RectifiedFlow final : public Model {
   std::vector<std::pair<std::string, double>> test_metrics(const Matrix& test, Rng& rng) const override;
   /// 2D data: the ODE density on a grid and a sample scatter. Square images: a sample grid.
   std::vector<Figure> figures(const Matrix& examples, Rng& rng) const override;
+  /// Switches to reflow at epoch reflow_after (once; the stage is kept in the parameters).
+  void begin_epoch(std::int64_t epoch) override;
+  bool reflowing() const { return stage_ && stage_->value(0, 0) != 0.0f; }
 
   /// v(x, t) outside any training graph.
   Matrix velocity(const Matrix& x, double t) const;
@@ -43,16 +53,24 @@ class RectifiedFlow final : public Model {
   Matrix sample_prior(Index n, Rng& rng) const;
 
  private:
-  ad::Var<float> velocity_on(ad::Graph<float>& g, const ad::Var<float>& x, const Matrix& t_col) const;
+  ad::Var<float> velocity_on(ad::Graph<float>& g, const nn::Mlp<float>& net, const ad::Var<float>& x,
+                             const Matrix& t_col) const;
+  Matrix velocity_of(const nn::Mlp<float>& net, const Matrix& x, double t) const;
+  std::vector<std::pair<std::string, double>> path_metrics(const nn::Mlp<float>& net, const std::string& prefix,
+                                                           const Matrix& x0, const Matrix& ref) const;
   // v(x, t), and div v per row: exact (probes empty) or averaged over the probes' estimates.
   Matrix velocity_and_divergence(const Matrix& x, double t, const std::vector<Matrix>& probes, Matrix& div) const;
 
   Index dim_ = 0;
   Solver solver_ = Solver::Euler;
   Index sample_steps_ = 0, ll_steps_ = 0, exact_trace_max_dim_ = 0, probes_ = 0, eval_samples_ = 0;
+  std::int64_t reflow_after_ = 0;
+  Index reflow_steps_ = 0;
   std::vector<std::int64_t> eval_steps_;
   nn::ParamSet<float> params_;
   nn::Mlp<float> net_;
+  nn::Mlp<float> teacher_;                  // reflow only: the 1-rectified flow, frozen
+  nn::Parameter<float>* stage_ = nullptr;   // reflow only: 1x1, 0 before the switch, 1 after
 };
 
 }  // namespace genlab::flows

@@ -116,6 +116,27 @@ TEST_CASE("Adam's first step has magnitude lr in every coordinate", "[nn][optim]
   CHECK(p.value(0, 2) == Approx(-0.01));
 }
 
+TEST_CASE("no optimizer changes a frozen parameter, even with a gradient and weight decay", "[nn][optim]") {
+  for (const char* name : {"sgd", "adam", "adamax", "adagrad", "rmsprop"}) {
+    ParamSet<double> ps;
+    auto& live = ps.add("live", MatrixD::Constant(1, 2, 1.0));
+    auto& frozen = ps.add("frozen", MatrixD::Constant(1, 2, 1.0));
+    frozen.frozen = true;
+    OptimizerConfig cfg;
+    cfg.name = name;
+    cfg.weight_decay = 0.1;
+    auto opt = make_optimizer(cfg, ps);
+    for (int i = 0; i < 3; ++i) {
+      live.grad.setConstant(0.5);
+      frozen.grad.setConstant(0.5);
+      opt->step(ps, 0.01);
+    }
+    INFO(name);
+    CHECK(live.value(0, 0) != 1.0);
+    CHECK(frozen.value == MatrixD::Constant(1, 2, 1.0));
+  }
+}
+
 TEST_CASE("optimizer state round-trips: save, restore, continue equals never stopping", "[nn][optim]") {
   for (const char* name : {"sgd", "adam", "adamax", "adagrad", "rmsprop"}) {
     OptimizerConfig cfg;

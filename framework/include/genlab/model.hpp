@@ -61,6 +61,12 @@ class GENLAB_EXPORT Model {
   /// missing entries from a random start) and must say so here.
   virtual std::string inpaint_method() const { return "exact sample from p(x_missing | x_observed)"; }
 
+  /// Capability: stages. Called by the trainer before the first batch of every epoch, also when a run
+  /// resumes mid-epoch, so a model that changes what it trains at some epoch (rectified flow's reflow) must
+  /// keep its stage in its parameters (frozen ones, see nn::Parameter) and act only on a change. Default:
+  /// nothing to do.
+  virtual void begin_epoch(std::int64_t epoch) { (void)epoch; }
+
   /// Capability: data-dependent initialization (Glow's actnorm). Called once on a fresh run, before the
   /// first update, with training rows after the batch transform; not called when a run resumes from a
   /// checkpoint (the checkpoint holds the initialized parameters). Default: nothing to do.

@@ -23,6 +23,10 @@ class SlotOptimizer : public Optimizer<T> {
     ++this->steps_;
     std::size_t i = 0;
     for (auto& p : params.all()) {
+      if (p.frozen) {
+        ++i;
+        continue;
+      }
       if (cfg_.weight_decay != 0) p.grad += static_cast<T>(cfg_.weight_decay) * p.value;
       update(p, &slots_[i * slot_names_.size()], static_cast<T>(lr));
       ++i;

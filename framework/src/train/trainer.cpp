@@ -295,6 +295,7 @@ void train_model(const ComponentInfo& model_info, const ComponentInfo& dataset_i
     std::iota(order.begin(), order.end(), Index{0});
     Rng shuffle = order_rng.split(static_cast<std::uint64_t>(st.epoch));
     for (Index i = n - 1; i > 0; --i) std::swap(order[std::size_t(i)], order[shuffle.below(std::uint64_t(i) + 1)]);
+    model->begin_epoch(st.epoch);
     for (; st.batch < batches; ++st.batch) {
       for (Index r = 0; r < batch_size; ++r) {
         const Index i = order[std::size_t(st.batch * batch_size + r)];

@@ -178,3 +178,43 @@ TEST_CASE("straightness is 0 for straight paths and the energy distance separate
   CHECK(std::abs(energy_distance(a, b)) < 0.02);
   CHECK(energy_distance(a, shifted) > 0.3);
 }
+
+TEST_CASE("reflow freezes the 1-rectified flow as teacher and straightens the student's paths",
+          "[flows][rectified_flow]") {
+  // Two well-separated modes: the independent coupling's paths cross and the 1-rectified flow bends them.
+  auto rf = make_rf(2, {{"hidden", testing::int_list({32, 32})}, {"reflow_after", Value(std::int64_t(1))},
+                        {"reflow_steps", Value(std::int64_t(20))}, {"eval_steps", testing::int_list({1, 16})},
+                        {"eval_samples", Value(std::int64_t(500))}});
+  Matrix data = normals(512, 2, 21) * 0.3f;
+  for (Index r = 0; r < data.rows(); ++r) data(r, 0) += r % 2 ? 2.5f : -2.5f;
+  auto opt = nn::make_optimizer<float>(nn::OptimizerConfig{.name = "adam", .lr = 5e-3}, rf->params());
+  ad::Graph<float> g;
+  Rng step(22);
+  const auto train = [&](int steps) {
+    for (int s = 0; s < steps; ++s) {
+      g.reset();
+      g.backward(rf->loss(g, data, step));
+      opt->step(rf->params(), 5e-3);
+    }
+  };
+  rf->begin_epoch(0);
+  CHECK_FALSE(rf->reflowing());
+  train(600);
+  rf->begin_epoch(1);
+  REQUIRE(rf->reflowing());
+  const auto value_of = [&](const std::string& name) { return Matrix(rf->params().find(name)->value); };
+  const Matrix teacher_w = value_of("teacher.0.W");
+  CHECK(teacher_w == value_of("velocity.0.W"));  // the student starts from the teacher
+  rf->begin_epoch(2);                            // later epochs (and resumes) do not copy again
+  train(400);
+  CHECK(value_of("teacher.0.W") == teacher_w);   // frozen while the student trains
+  CHECK(value_of("velocity.0.W") != teacher_w);
+
+  Rng mr(23);
+  std::map<std::string, double> m;
+  for (const auto& [name, value] : rf->test_metrics(data, mr)) m[name] = value;
+  INFO("straightness_16 " << m["straightness_16"] << " (teacher " << m["teacher_straightness_16"] << "), energy_1 "
+                          << m["energy_1"] << " (teacher " << m["teacher_energy_1"] << ")");
+  CHECK(m.at("straightness_16") < 0.5 * m.at("teacher_straightness_16"));
+  CHECK(m.at("energy_1") < m.at("teacher_energy_1"));  // one Euler step: the straighter flow samples better
+}

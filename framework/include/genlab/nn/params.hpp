@@ -15,6 +15,9 @@ struct Parameter {
   std::string name;
   Tensor<T> value;
   Tensor<T> grad;
+  /// Not changed by optimizers (no update, no weight decay): state a model keeps among its parameters so
+  /// that checkpoints and the saved results hold it, such as a frozen teacher network or a stage flag.
+  bool frozen = false;
   /// This parameter as a node of graph g (its gradient lands in `grad` after backward).
   ad::Var<T> var(ad::Graph<T>& g) { return g.parameter(value, grad); }
 };
