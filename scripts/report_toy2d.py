@@ -15,7 +15,7 @@ import h5py
 
 def label(swept):
     if swept.get("model.name") == "rectified_flow":
-        return "rectified flow"
+        return "rectified flow + reflow" if swept.get("model.reflow_after") else "rectified flow"
     layers = json.dumps(swept.get("model.layers"))
     if "lu_linear" in layers:
         return "Glow-style"
@@ -43,6 +43,7 @@ def main():
     models, datasets = [], []
     steps = sorted({int(k.split("_")[-1]) for k in finals if k.startswith("test_energy_")})
     rf = defaultdict(list)
+    rf_kinds = []
     for i, (s, st) in enumerate(zip(swept, status)):
         if st != "ok":
             continue
@@ -51,15 +52,22 @@ def main():
             models.append(m)
         if d not in datasets:
             datasets.append(d)
-        key = "test_nll_ode" if m == "rectified flow" else "test_nll"
+        rectified = m.startswith("rectified flow")
+        key = "test_nll_ode" if rectified else "test_nll"
         if key in finals and not math.isnan(finals[key][i]):
             nll[(d, m)].append(float(finals[key][i]))
-        if m == "rectified flow":
-            for n in steps:
-                for what in ("energy", "straightness"):
-                    v = finals["test_%s_%d" % (what, n)][i]
-                    if not math.isnan(v):
-                        rf[(d, what, n)].append(float(v))
+        if rectified:
+            # (flow, prefix): the plain 1-rectified flow; with reflow, its teacher (before) and itself (after)
+            kinds = [("1-RF", "")] if m == "rectified flow" else [("reflow: teacher (1-RF)", "teacher_"),
+                                                                  ("reflow: 2-RF", "")]
+            for kind, prefix in kinds:
+                if kind not in rf_kinds:
+                    rf_kinds.append(kind)
+                for n in steps:
+                    for what in ("energy", "straightness"):
+                        k = "test_%s%s_%d" % (prefix, what, n)
+                        if k in finals and not math.isnan(finals[k][i]):
+                            rf[(d, kind, what, n)].append(float(finals[k][i]))
     print("Test NLL (nats per point; rectified flow: by the ODE, exact divergence, 50 Heun steps)\n")
     print("| density | " + " | ".join(models) + " |")
     print("|---|" + "---|" * len(models))
@@ -69,10 +77,11 @@ def main():
         for what, title in (("energy", "energy distance between samples and test points"),
                             ("straightness", "straightness of the sampling paths")):
             print("\nRectified flow, %s, by number of Euler steps\n" % title)
-            print("| density | " + " | ".join(str(n) for n in steps) + " |")
-            print("|---|" + "---|" * len(steps))
+            print("| density | flow | " + " | ".join(str(n) for n in steps) + " |")
+            print("|---|---|" + "---|" * len(steps))
             for d in datasets:
-                print("| %s | %s |" % (d, " | ".join(stat(rf[(d, what, n)], 4) for n in steps)))
+                for kind in rf_kinds:
+                    print("| %s | %s | %s |" % (d, kind, " | ".join(stat(rf[(d, kind, what, n)], 4) for n in steps)))
     n = sum(1 for st in status if st == "ok")
     print("\nmean ± std over seeds; %d runs ok of %d; genlab commit %s." % (n, len(status), commit))
 
