@@ -2,8 +2,20 @@
 
 #include <cmath>
 
+#include <oneapi/tbb/parallel_for.h>
+#include <oneapi/tbb/task_arena.h>
+
 namespace genlab::nn {
 namespace {
+
+constexpr Index kChunk = Index{1} << 15;         // elements per parallel task (128 KiB of float)
+constexpr Index kParallelFrom = Index{1} << 17;  // smaller models update serially: task overhead would dominate
+
+// Elements [begin, end) of a tensor as a flat array (tensors are contiguous).
+template <class T>
+Eigen::Map<Eigen::Array<T, Eigen::Dynamic, 1>> segment(Tensor<T>& t, Index begin, Index end) {
+  return {t.data() + begin, end - begin};
+}
 
 // Common machinery: per-parameter state slots ("m", "v", ...) and their export for checkpoints.
 template <class T>
@@ -18,19 +30,27 @@ class SlotOptimizer : public Optimizer<T> {
     }
   }
 
+  // Updates are elementwise, so parameters are cut into chunks updated in parallel on oneTBB: the result
+  // is the same bitwise whatever the number of threads. NICE's 19M parameters make Adam's pass over
+  // parameter, gradient and moments memory-bound (~0.5 GB per step): one core cannot saturate the memory.
   void step(ParamSet<T>& params, double lr) override {
     if (params.size() != names_.size()) throw Error("optimizer: the parameter set changed size since construction");
     ++this->steps_;
-    std::size_t i = 0;
-    for (auto& p : params.all()) {
-      if (p.frozen) {
-        ++i;
-        continue;
-      }
-      if (cfg_.weight_decay != 0) p.grad += static_cast<T>(cfg_.weight_decay) * p.value;
-      update(p, &slots_[i * slot_names_.size()], static_cast<T>(lr));
-      ++i;
+    if (chunks_for_ != &params) plan_chunks(params);  // once: a steady-state step allocates nothing
+    const T wd = static_cast<T>(cfg_.weight_decay);
+    const T lr_t = static_cast<T>(lr);
+    auto run = [&](const Chunk& c) {
+      if (wd != 0) segment(c.p->grad, c.begin, c.end) += wd * segment(c.p->value, c.begin, c.end);
+      update(*c.p, c.slots, lr_t, c.begin, c.end);
+    };
+    if (total_ < kParallelFrom) {
+      for (const Chunk& c : chunks_) run(c);
+      return;
     }
+    // Isolated, so that a thread waiting here never picks up another run of the sweep.
+    tbb::this_task_arena::isolate([&] {
+      tbb::parallel_for(std::size_t{0}, chunks_.size(), [&](std::size_t k) { run(chunks_[k]); });
+    });
   }
 
   std::vector<NamedArray> state() const override {
@@ -74,26 +94,54 @@ class SlotOptimizer : public Optimizer<T> {
   }
 
  protected:
-  virtual void update(Parameter<T>& p, Tensor<T>* slot, T lr) = 0;
+  struct Chunk {
+    Parameter<T>* p;
+    Tensor<T>* slots;
+    Index begin, end;
+  };
+
+  // The chunks of every parameter that is not frozen (frozen flags are read here, at the first step).
+  void plan_chunks(ParamSet<T>& params) {
+    chunks_.clear();
+    total_ = 0;
+    std::size_t i = 0;
+    for (auto& p : params.all()) {
+      Tensor<T>* slots = slot_names_.empty() ? nullptr : &slots_[i * slot_names_.size()];
+      ++i;
+      if (p.frozen) continue;
+      for (Index b = 0, n = p.value.size(); b < n; b += kChunk) chunks_.push_back({&p, slots, b, std::min(n, b + kChunk)});
+      total_ += p.value.size();
+    }
+    chunks_for_ = &params;
+  }
+
+  /// Updates elements [begin, end) of p (and of its slots).
+  virtual void update(Parameter<T>& p, Tensor<T>* slot, T lr, Index begin, Index end) = 0;
   OptimizerConfig cfg_;
 
  private:
   std::vector<std::string> slot_names_;
   std::vector<std::string> names_;
   std::vector<Tensor<T>> slots_;
+  std::vector<Chunk> chunks_;
+  Index total_ = 0;
+  const ParamSet<T>* chunks_for_ = nullptr;
 };
 
 template <class T>
 class Sgd final : public SlotOptimizer<T> {
  public:
   Sgd(const OptimizerConfig& c, const ParamSet<T>& p) : SlotOptimizer<T>(c, p, {"momentum"}) {}
-  void update(Parameter<T>& p, Tensor<T>* s, T lr) override {
+  void update(Parameter<T>& p, Tensor<T>* s, T lr, Index b, Index e) override {
+    auto w = segment(p.value, b, e);
+    const auto g = segment(p.grad, b, e);
     if (this->cfg_.momentum == 0) {
-      p.value -= lr * p.grad;
+      w -= lr * g;
       return;
     }
-    s[0] = static_cast<T>(this->cfg_.momentum) * s[0] + p.grad;
-    p.value -= lr * s[0];
+    auto m = segment(s[0], b, e);
+    m = static_cast<T>(this->cfg_.momentum) * m + g;
+    w -= lr * m;
   }
 };
 
@@ -103,7 +151,7 @@ class Adam final : public SlotOptimizer<T> {
   Adam(const OptimizerConfig& c, const ParamSet<T>& p) : SlotOptimizer<T>(c, p, {"m", "v"}) {}
   // One fused pass over parameter, gradient and both moments: the update is memory-bound, and three
   // separate Eigen assignments would stream the arrays three times.
-  void update(Parameter<T>& p, Tensor<T>* s, T lr) override {
+  void update(Parameter<T>& p, Tensor<T>* s, T lr, Index begin, Index end) override {
     const auto& c = this->cfg_;
     const T b1 = static_cast<T>(c.beta1), b2 = static_cast<T>(c.beta2), eps = static_cast<T>(c.eps);
     const double t = static_cast<double>(this->steps_);
@@ -113,7 +161,7 @@ class Adam final : public SlotOptimizer<T> {
     const T* __restrict g = p.grad.data();
     T* __restrict m = s[0].data();
     T* __restrict v = s[1].data();
-    for (Index i = 0, n = p.value.size(); i < n; ++i) {
+    for (Index i = begin; i < end; ++i) {
       const T mi = b1 * m[i] + (T(1) - b1) * g[i];
       const T vi = b2 * v[i] + (T(1) - b2) * g[i] * g[i];
       m[i] = mi;
@@ -127,13 +175,15 @@ template <class T>
 class Adamax final : public SlotOptimizer<T> {
  public:
   Adamax(const OptimizerConfig& c, const ParamSet<T>& p) : SlotOptimizer<T>(c, p, {"m", "u"}) {}
-  void update(Parameter<T>& p, Tensor<T>* s, T lr) override {
+  void update(Parameter<T>& p, Tensor<T>* s, T lr, Index b, Index e) override {
     const auto& c = this->cfg_;
     const T b1 = static_cast<T>(c.beta1), b2 = static_cast<T>(c.beta2);
-    s[0] = b1 * s[0] + (T(1) - b1) * p.grad;
-    s[1] = (b2 * s[1].array()).max(p.grad.array().abs()).matrix();
+    const auto g = segment(p.grad, b, e);
+    auto m = segment(s[0], b, e), u = segment(s[1], b, e);
+    m = b1 * m + (T(1) - b1) * g;
+    u = (b2 * u).max(g.abs());
     const T step = static_cast<T>(lr / (1 - std::pow(c.beta1, static_cast<double>(this->steps_))));
-    p.value.array() -= step * s[0].array() / (s[1].array() + static_cast<T>(c.eps));
+    segment(p.value, b, e) -= step * m / (u + static_cast<T>(c.eps));
   }
 };
 
@@ -141,9 +191,11 @@ template <class T>
 class Adagrad final : public SlotOptimizer<T> {
  public:
   Adagrad(const OptimizerConfig& c, const ParamSet<T>& p) : SlotOptimizer<T>(c, p, {"sum"}) {}
-  void update(Parameter<T>& p, Tensor<T>* s, T lr) override {
-    s[0].array() += p.grad.array().square();
-    p.value.array() -= lr * p.grad.array() / (s[0].array().sqrt() + static_cast<T>(this->cfg_.eps));
+  void update(Parameter<T>& p, Tensor<T>* s, T lr, Index b, Index e) override {
+    const auto g = segment(p.grad, b, e);
+    auto sum = segment(s[0], b, e);
+    sum += g.square();
+    segment(p.value, b, e) -= lr * g / (sum.sqrt() + static_cast<T>(this->cfg_.eps));
   }
 };
 
@@ -153,17 +205,21 @@ template <class T>
 class RmsProp final : public SlotOptimizer<T> {
  public:
   RmsProp(const OptimizerConfig& c, const ParamSet<T>& p) : SlotOptimizer<T>(c, p, {"square", "momentum"}) {}
-  void update(Parameter<T>& p, Tensor<T>* s, T lr) override {
+  void update(Parameter<T>& p, Tensor<T>* s, T lr, Index b, Index e) override {
     const auto& c = this->cfg_;
     const T rho = static_cast<T>(c.decay);
-    s[0] = (rho * s[0].array() + (T(1) - rho) * p.grad.array().square()).matrix();
-    const auto scaled = (p.grad.array() / (s[0].array().sqrt() + static_cast<T>(c.eps))).matrix();
+    const auto g = segment(p.grad, b, e);
+    auto sq = segment(s[0], b, e);
+    auto w = segment(p.value, b, e);
+    sq = rho * sq + (T(1) - rho) * g.square();
+    const auto scaled = g / (sq.sqrt() + static_cast<T>(c.eps));
     if (c.momentum == 0) {
-      p.value -= lr * scaled;
+      w -= lr * scaled;
       return;
     }
-    s[1] = static_cast<T>(c.momentum) * s[1] + scaled;
-    p.value -= lr * s[1];
+    auto mom = segment(s[1], b, e);
+    mom = static_cast<T>(c.momentum) * mom + scaled;
+    w -= lr * mom;
   }
 };
 
