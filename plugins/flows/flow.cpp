@@ -80,8 +80,8 @@ V Flow::log_prob(ad::Graph<float>& g, const Matrix& batch) { return log_prob_of(
 V Flow::loss(ad::Graph<float>& g, const Matrix& batch, Rng&) { return ad::neg(ad::mean(log_prob(g, batch))); }
 
 Matrix Flow::to_latent(const Matrix& x) const {
-  ad::Graph<float> g;
-  g.set_grad_enabled(false);
+  const auto lease = graphs_.lease();
+  ad::Graph<float>& g = *lease;
   V h = g.constant(x);
   for (const auto& layer : layers_) h = layer->forward(g, h).y;
   return h.value();
@@ -94,13 +94,14 @@ Matrix Flow::from_latent(const Matrix& z) const {
 }
 
 Matrix Flow::log_density(const Matrix& x) const {
-  ad::Graph<float> g;
-  g.set_grad_enabled(false);
-  return log_prob_of(g, g.constant(x)).value();
+  const auto lease = graphs_.lease();
+  return log_prob_of(*lease, lease->constant(x)).value();
 }
 
 Matrix Flow::log_density_and_grad(const Matrix& x, Matrix& grad) const {
-  ad::Graph<float> g;
+  const auto lease = graphs_.lease();
+  ad::Graph<float>& g = *lease;
+  g.set_grad_enabled(true);
   const V xv = g.variable(x);
   const V lp = log_prob_of(g, xv);
   g.backward(ad::sum(lp));  // rows are independent: row r of the gradient is d log p(x_r) / d x_r

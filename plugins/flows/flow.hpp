@@ -2,6 +2,7 @@
 // A normalizing flow: z = f(x) through a YAML list of invertible layers (layers.hpp), a standard logistic or
 // Gaussian prior on z, and log p(x) = log p(z) + sum of the layers' log |det|. NICE (Dinh et al. 2014),
 // RealNVP-style affine couplings and Glow-style actnorm / LU layers are all instances.
+#include <genlab/ad/graph_pool.hpp>
 #include <genlab/model.hpp>
 #include <genlab/params.hpp>
 #include <genlab/schema.hpp>
@@ -54,6 +55,7 @@ class Flow final : public Model {
   std::vector<double> inpaint_range_;
   nn::ParamSet<float> params_;
   Layers layers_;
+  mutable ad::GraphPool<float> graphs_;  // reused by inverse passes and inpainting: no re-allocation per call
 };
 
 }  // namespace genlab::flows

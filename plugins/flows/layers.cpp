@@ -5,6 +5,7 @@
 #include <numeric>
 
 #include <Eigen/LU>
+#include <genlab/ad/graph_pool.hpp>
 #include <genlab/ad/ops.hpp>
 #include <genlab/error.hpp>
 #include <genlab/nn/init.hpp>
@@ -33,11 +34,10 @@ std::string join(const std::vector<Index>& sizes, const char* sep) {
   return s;
 }
 
-// A network evaluated outside any training graph (inverse passes).
-Matrix evaluate(const nn::Mlp<float>& mlp, const Matrix& x) {
-  ad::Graph<float> g;
-  g.set_grad_enabled(false);
-  return mlp(g, g.constant_view(x)).value();
+// A network evaluated outside any training graph (inverse passes), on a graph leased from `pool`.
+Matrix evaluate(const nn::Mlp<float>& mlp, const Matrix& x, ad::GraphPool<float>& pool) {
+  const auto g = pool.lease();
+  return mlp(*g, g->constant_view(x)).value();
 }
 
 enum class Split { OddEven, Halves };
@@ -89,7 +89,7 @@ class Coupling final : public Layer {
   Matrix inverse(const Matrix& y) const override {
     const Matrix yp = gather_cols(y, perm_);
     const Matrix y1 = yp.leftCols(d1_);
-    const Matrix out = evaluate(mlp_, y1);
+    const Matrix out = evaluate(mlp_, y1, graphs_);
     Matrix xp(y.rows(), y.cols());
     xp.leftCols(d1_) = y1;
     if (affine_) {
@@ -127,6 +127,7 @@ class Coupling final : public Layer {
   Indices perm_, inv_perm_;
   std::vector<Index> sizes_;
   nn::Mlp<float> mlp_;
+  mutable ad::GraphPool<float> graphs_;  // inverse passes (sampling), possibly concurrent
 };
 
 // y = x exp(s), one learned log-scale per dimension (NICE's final diagonal layer).

@@ -92,9 +92,8 @@ V RectifiedFlow::loss(ad::Graph<float>& g, const Matrix& batch, Rng& rng) {
 Matrix RectifiedFlow::velocity(const Matrix& x, double t) const { return velocity_of(net_, x, t); }
 
 Matrix RectifiedFlow::velocity_of(const nn::Mlp<float>& net, const Matrix& x, double t) const {
-  ad::Graph<float> g;
-  g.set_grad_enabled(false);
-  return velocity_on(g, net, g.constant_view(x), Matrix::Constant(x.rows(), 1, float(t))).value();
+  const auto g = graphs_.lease();
+  return velocity_on(*g, net, g->constant_view(x), Matrix::Constant(x.rows(), 1, float(t))).value();
 }
 
 Matrix RectifiedFlow::velocity_and_divergence(const Matrix& x, double t, const std::vector<Matrix>& probes,
@@ -104,10 +103,13 @@ Matrix RectifiedFlow::velocity_and_divergence(const Matrix& x, double t, const s
   const Index passes = exact ? dim_ : Index(probes.size());
   div = Matrix::Zero(x.rows(), 1);
   Matrix v;
+  const auto lease = graphs_.lease();
+  ad::Graph<float>& g = *lease;
   for (Index k = 0; k < passes; ++k) {
     // One backward pass per dimension (exact: row r of d v_k / dx, of which the trace takes entry k) or per
     // probe e (Hutchinson: e^T (dv/dx) e per row).
-    ad::Graph<float> g;
+    g.reset();
+    g.set_grad_enabled(true);
     const V xv = g.variable(x);
     const V out = velocity_on(g, net_, xv, t_col);
     if (k == 0) v = out.value();

@@ -11,6 +11,7 @@
 // the student learns the straighter flow of the teacher's deterministic coupling. The teacher and the stage
 // are frozen parameters: checkpoints and results hold them. Use train.patience 0 (early stopping would end
 // the run before the switch).
+#include <genlab/ad/graph_pool.hpp>
 #include <genlab/model.hpp>
 #include <genlab/nn/layers.hpp>
 #include <genlab/params.hpp>
@@ -71,6 +72,9 @@ class RectifiedFlow final : public Model {
   nn::Mlp<float> net_;
   nn::Mlp<float> teacher_;                  // reflow only: the 1-rectified flow, frozen
   nn::Parameter<float>* stage_ = nullptr;   // reflow only: 1x1, 0 before the switch, 1 after
+  // Graphs for the thousands of velocity evaluations of an ODE solve: reused, so that their buffers are not
+  // allocated and page-faulted again for every step (the estimates run concurrently: a pool, not one graph).
+  mutable ad::GraphPool<float> graphs_;
 };
 
 }  // namespace genlab::flows
