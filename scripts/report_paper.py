@@ -9,6 +9,7 @@ architecture differs from the paper's.
 """
 import glob
 import json
+import math
 import os
 import sys
 
@@ -25,6 +26,12 @@ PAPER = {
     ("vae", "iwae", 5): (85.54, "Burda et al. 2015, table 1 (IWAE, 1 stochastic layer, k=5)"),
     ("vae", "iwae", 50): (84.78, "Burda et al. 2015, table 1 (IWAE, 1 stochastic layer, k=50)"),
 }
+
+# NICE reports a log-likelihood of the dequantized pixels rescaled to [0, 1)^784 (higher is better); genlab's
+# test_nll is for the 8-bit values (the rescaling's log-determinant, -784 ln 256, included), so
+# LL_[0,1) = 784 ln 256 - test_nll.
+NICE_LL = (1980.50, "Dinh et al. 2014, table 2 (NICE, MNIST)")
+LOG_256_784 = 784 * math.log(256)
 
 
 def key_of(model):
@@ -49,6 +56,17 @@ def describe(model):
         return "NADE %d" % model["hidden"]
     if model["name"] == "vae":
         return "%s k=%d" % ("IWAE" if model["objective"] == "iwae" else "VAE", model["k"])
+    if model["name"] == "flow":
+        counts = {}
+
+        def walk(items, times):
+            for item in items:
+                if "repeat" in item:
+                    walk(item["layers"], times * item["repeat"])
+                else:
+                    counts[item["type"]] = counts.get(item["type"], 0) + times
+        walk(model.get("layers", []), 1)
+        return "flow: " + ", ".join("%d %s" % (n, t) for t, n in counts.items()) + ", %s prior" % model["prior"]
     return model["name"].upper()
 
 
@@ -70,6 +88,10 @@ def setup(cfg, final):
     run = "%d of %d epochs" % (epochs, t["epochs"])
     run += " (early stop, patience %d)" % t["patience"] if stopped else " (epoch cap)" if epochs >= t["epochs"] else ""
     parts.append(run)
+    if t.get("schedule") == "exponential":
+        parts.append("lr x %.6g per update down to %g" % (t["gamma"], t["min_lr"]))
+    if final.get("budget_limited", 0) == 1:
+        parts.append("stopped by max_wall_time %g s (%.0f s trained)" % (t["max_wall_time"], final.get("train_time_s", 0)))
     if m["name"] == "made" and len(m["hidden"]) == 2 and max(m["hidden"]) < 8000:
         parts.append("%s units where the paper's release used 2 x 8000" % " x ".join(map(str, m["hidden"])))
     return "; ".join(parts)
@@ -116,6 +138,12 @@ def main():
                 print("| %s | %s | | | |" % (describe(model), status))
                 continue
             ours = final[nll_key]
+            if model["name"] == "flow" and cfg["dataset"].get("dequantize"):
+                ll = LOG_256_784 - ours
+                bpd = ours / (784 * math.log(2))
+                print("| %s | LL %.2f on [0,1)^784 (%.2f bits/dim) | LL %.2f, 4.36 bits/dim (%s) | %+.2f | %s |" % (
+                    describe(model), ll, bpd, NICE_LL[0], NICE_LL[1], ll - NICE_LL[0], setup(cfg, final)))
+                continue
             ref = "%.2f (%s)" % paper if paper else "-"
             diff = "%+.2f" % (ours - paper[0]) if paper else ""
             print("| %s | %.2f | %s | %s | %s |" % (describe(model), ours, ref, diff, setup(cfg, final)))
