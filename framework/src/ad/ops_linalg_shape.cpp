@@ -80,6 +80,7 @@ Var<T> permute_cols(const Var<T>& x, const std::vector<Index>& perm) {
   if (static_cast<Index>(perm.size()) != c)
     shape_error("permute_cols", "permutation of " + std::to_string(perm.size()) + " columns for " + shape(x));
   Graph<T>& g = *x.graph();
+  // Tensors are row-major: gather and scatter row by row (a column at a time would stride through memory).
   Node<T>& n = g.new_node("permute_cols", {x}, x.rows(), c, [](Graph<T>& g, Node<T>& n) {
     Node<T>& src = in(g, n, 0);
     if (!src.requires_grad) return;
@@ -87,17 +88,28 @@ Var<T> permute_cols(const Var<T>& x, const std::vector<Index>& perm) {
       src.grad->setZero(src.value->rows(), src.value->cols());
       src.grad_set = true;
     }
-    for (Index j = 0; j < n.grad->cols(); ++j) src.grad->col(n.ints[static_cast<std::size_t>(j)]) += n.grad->col(j);
+    const Index cols = n.grad->cols();
+    for (Index r = 0; r < n.grad->rows(); ++r) {
+      const T* gr = n.grad->data() + r * cols;
+      T* sr = src.grad->data() + r * cols;
+      for (Index j = 0; j < cols; ++j) sr[n.ints[static_cast<std::size_t>(j)]] += gr[j];
+    }
   });
   n.ints.assign(perm.begin(), perm.end());  // keeps capacity across passes
-  std::vector<bool> seen(static_cast<std::size_t>(c), false);
+  thread_local std::vector<char> seen;      // keeps its capacity too: no allocation in the steady state
+  seen.assign(static_cast<std::size_t>(c), 0);
   for (Index j = 0; j < c; ++j) {
     const Index p = perm[static_cast<std::size_t>(j)];
     if (p < 0 || p >= c || seen[static_cast<std::size_t>(p)])
       shape_error("permute_cols",
                   "not a permutation of 0.." + std::to_string(c - 1) + " (entry " + std::to_string(j) + ")");
-    seen[static_cast<std::size_t>(p)] = true;
-    n.value->col(j) = x.value().col(p);
+    seen[static_cast<std::size_t>(p)] = 1;
+  }
+  const Tensor<T>& xv = x.value();
+  for (Index r = 0; r < xv.rows(); ++r) {
+    const T* xr = xv.data() + r * c;
+    T* out = n.value->data() + r * c;
+    for (Index j = 0; j < c; ++j) out[j] = xr[n.ints[static_cast<std::size_t>(j)]];
   }
   return Var<T>(&g, static_cast<int>(g.size()) - 1);
 }
