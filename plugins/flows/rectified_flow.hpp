@@ -65,9 +65,9 @@ class RectifiedFlow final : public Model {
   Index dim_ = 0;
   Solver solver_ = Solver::Euler;
   Index sample_steps_ = 0, ll_steps_ = 0, exact_trace_max_dim_ = 0, probes_ = 0, eval_samples_ = 0;
+  std::vector<std::int64_t> eval_steps_;
   std::int64_t reflow_after_ = 0;
   Index reflow_steps_ = 0;
-  std::vector<std::int64_t> eval_steps_;
   nn::ParamSet<float> params_;
   nn::Mlp<float> net_;
   nn::Mlp<float> teacher_;                  // reflow only: the 1-rectified flow, frozen
