@@ -337,6 +337,37 @@ TEST_CASE("a rectified flow killed during reflow resumes with its frozen teacher
   require_same_results(box.dir / "clean" / "rf", box.results("rf"), false);
 }
 
+TEST_CASE("a flow with actnorm is initialized from data once: a killed run resumes bitwise; test NLL curve logged",
+          "[e2e][train][crash]") {
+  // If a resumed run re-ran the data-dependent initialization, its actnorm parameters would be reset and
+  // the results would differ from the uninterrupted run's.
+  Sandbox box("flow_resume");
+  const auto exp = box.write(
+      "f.yaml",
+      "name: fl\nseed: 3\ndataset: {name: two_moons, n_train: 2000, n_valid: 300, n_test: 300}\n"
+      "model:\n  name: flow\n  layers:\n    - repeat: 2\n      layers: [{type: actnorm}, {type: lu_linear},\n"
+      "               {type: affine_coupling, hidden: [16]}]\n"
+      "train: {lr: 0.005, batch_size: 100, epochs: 4, checkpoint_every: 10, log_test_every: 2}\neval: {samples: 50}\n");
+  const ProcessResult clean = box.genlab({"run", exp, "--out", "clean"});
+  INFO(clean.output);
+  REQUIRE(clean.exit_code == 0);
+  const ProcessResult crashed = box.genlab({"run", exp}, {{"GENLAB_CRASH_AT", "checkpoint.after_write:5"}});
+  REQUIRE(crashed.exit_code == 86);
+  const ProcessResult again = box.genlab({"run", exp});
+  INFO(again.output);
+  REQUIRE(again.exit_code == 0);
+  const RunRecord r = h5::read_run(run_files(box.results("fl")).at(0).string(), true);
+  CHECK_THAT(r.log, Catch::Contains("resumed from checkpoint at step 50"));
+  bool curve = false;
+  for (const auto& [name, series] : r.metrics)
+    if (name == "test_nll") {
+      curve = true;
+      CHECK(series.step == std::vector<std::int64_t>{1, 3});  // after epochs 2 and 4
+    }
+  CHECK(curve);
+  require_same_results(box.dir / "clean" / "fl", box.results("fl"), false);
+}
+
 TEST_CASE("training: jobs 1 and jobs 2 agree bitwise, NaN losses and NaN data fail with step and tensor named",
           "[e2e][train]") {
   Sandbox box("train");
