@@ -337,7 +337,7 @@ TEST_CASE("a rectified flow killed during reflow resumes with its frozen teacher
   require_same_results(box.dir / "clean" / "rf", box.results("rf"), false);
 }
 
-TEST_CASE("a flow with actnorm is initialized from data once: a killed run resumes bitwise; test NLL curve logged",
+TEST_CASE("a flow with actnorm is initialized from data once, resumes bitwise and logs the test NLL curve",
           "[e2e][train][crash]") {
   // If a resumed run re-ran the data-dependent initialization, its actnorm parameters would be reset and
   // the results would differ from the uninterrupted run's.
