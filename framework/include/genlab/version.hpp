@@ -10,7 +10,8 @@ inline constexpr const char* kVersion = "0.1.0";
 /// type that crosses the plugin boundary (Value, Schema, RunContext, Algorithm, Registrar, descriptor).
 inline constexpr std::uint32_t kAbiVersion = 6;  // 3: DataSplits carries a BatchTransform; 4: Model::inpaint, estimates;
                                                  // 5: ParamSpec::keeps_ids_at_default, Structure parameters;
-                                                 // 6: Model::initialize, Model::inpaint_method
+                                                 // 6: Model::initialize, inpaint_method, begin_epoch, test_metrics;
+                                                 //    nn::Parameter::frozen
 
 /// Version of the HDF5 results layout (root attribute `layout_version` of every file genlab writes).
 inline constexpr std::int64_t kResultsLayoutVersion = 1;
