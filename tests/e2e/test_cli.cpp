@@ -285,6 +285,29 @@ TEST_CASE("a run killed after a checkpoint resumes from it and ends as if never 
   CHECK(fs::is_empty(box.results("ck") / "checkpoints"));
 }
 
+namespace {
+
+// Runs experiment `exp` (results folder `name`) uninterrupted into clean/, then again killed right after
+// its 5th checkpoint and resumed by the same command; requires the resume to start from that checkpoint's
+// step and to end bitwise equal to the clean run (parameters, samples, every series and final). Returns the
+// resumed run's record.
+RunRecord crash_and_resume(Sandbox& box, const std::string& exp, const std::string& name, int checkpoint_step) {
+  const ProcessResult clean = box.genlab({"run", exp, "--out", "clean"});
+  INFO(clean.output);
+  REQUIRE(clean.exit_code == 0);
+  const ProcessResult crashed = box.genlab({"run", exp}, {{"GENLAB_CRASH_AT", "checkpoint.after_write:5"}});
+  REQUIRE(crashed.exit_code == 86);
+  const ProcessResult again = box.genlab({"run", exp});
+  INFO(again.output);
+  REQUIRE(again.exit_code == 0);
+  RunRecord r = h5::read_run(run_files(box.results(name)).at(0).string(), true);
+  CHECK_THAT(r.log, Catch::Contains("resumed from checkpoint at step " + std::to_string(checkpoint_step)));
+  require_same_results(box.dir / "clean" / name, box.results(name), false);
+  return r;
+}
+
+}  // namespace
+
 TEST_CASE("a killed training run resumes from its checkpoint and ends with the same parameters",
           "[e2e][train][crash]") {
   Sandbox box("train_resume");
@@ -293,22 +316,11 @@ TEST_CASE("a killed training run resumes from its checkpoint and ends with the s
                 "name: fit\nseed: 4\ndataset: {name: two_moons, n_train: 2000, n_valid: 500, n_test: 500}\n"
                 "model: {name: gaussian_mixture, components: 6}\n"
                 "train: {lr: 0.05, batch_size: 100, epochs: 6, checkpoint_every: 10}\neval: {samples: 50}\n");
-  const ProcessResult clean = box.genlab({"run", exp, "--out", "clean"});
-  INFO(clean.output);
-  REQUIRE(clean.exit_code == 0);
   // The 5th checkpoint is written after update 50 of 120, in epoch 2.
-  const ProcessResult crashed = box.genlab({"run", exp}, {{"GENLAB_CRASH_AT", "checkpoint.after_write:5"}});
-  REQUIRE(crashed.exit_code == 86);
-  const ProcessResult again = box.genlab({"run", exp});
-  INFO(again.output);
-  REQUIRE(again.exit_code == 0);
-  const RunRecord r = h5::read_run(run_files(box.results("fit")).at(0).string(), true);
-  CHECK_THAT(r.log, Catch::Contains("resumed from checkpoint at step 50"));
+  const RunRecord r = crash_and_resume(box, exp, "fit", 50);
   bool has_params = false;
   for (const auto& [name, a] : r.arrays) has_params |= name.rfind("params.", 0) == 0;
   CHECK(has_params);
-  // Final parameters, samples, every metric series and final metric: bitwise equal to the clean run.
-  require_same_results(box.dir / "clean" / "fit", box.results("fit"), false);
 }
 
 TEST_CASE("a rectified flow killed during reflow resumes with its frozen teacher and ends bitwise equal",
@@ -321,20 +333,10 @@ TEST_CASE("a rectified flow killed during reflow resumes with its frozen teacher
       "model: {name: rectified_flow, hidden: [16, 16], reflow_after: 2, reflow_steps: 8, ll_steps: 8,\n"
       "        eval_steps: [1, 4], eval_samples: 200, sample_steps: 8}\n"
       "train: {lr: 0.01, batch_size: 100, epochs: 4, checkpoint_every: 10}\neval: {samples: 50}\n");
-  const ProcessResult clean = box.genlab({"run", exp, "--out", "clean"});
-  INFO(clean.output);
-  REQUIRE(clean.exit_code == 0);
-  const ProcessResult crashed = box.genlab({"run", exp}, {{"GENLAB_CRASH_AT", "checkpoint.after_write:5"}});
-  REQUIRE(crashed.exit_code == 86);
-  const ProcessResult again = box.genlab({"run", exp});
-  INFO(again.output);
-  REQUIRE(again.exit_code == 0);
-  const RunRecord r = h5::read_run(run_files(box.results("rf")).at(0).string(), true);
-  CHECK_THAT(r.log, Catch::Contains("resumed from checkpoint at step 50"));
+  const RunRecord r = crash_and_resume(box, exp, "rf", 50);
   bool teacher_metrics = false;
   for (const auto& [name, value] : r.finals) teacher_metrics |= name == "test_teacher_energy_1";
   CHECK(teacher_metrics);  // the switch happened: before / after metrics are both reported
-  require_same_results(box.dir / "clean" / "rf", box.results("rf"), false);
 }
 
 TEST_CASE("a flow with actnorm is initialized from data once, resumes bitwise and logs the test NLL curve",
@@ -348,16 +350,7 @@ TEST_CASE("a flow with actnorm is initialized from data once, resumes bitwise an
       "model:\n  name: flow\n  layers:\n    - repeat: 2\n      layers: [{type: actnorm}, {type: lu_linear},\n"
       "               {type: affine_coupling, hidden: [16]}]\n"
       "train: {lr: 0.005, batch_size: 100, epochs: 4, checkpoint_every: 10, log_test_every: 2}\neval: {samples: 50}\n");
-  const ProcessResult clean = box.genlab({"run", exp, "--out", "clean"});
-  INFO(clean.output);
-  REQUIRE(clean.exit_code == 0);
-  const ProcessResult crashed = box.genlab({"run", exp}, {{"GENLAB_CRASH_AT", "checkpoint.after_write:5"}});
-  REQUIRE(crashed.exit_code == 86);
-  const ProcessResult again = box.genlab({"run", exp});
-  INFO(again.output);
-  REQUIRE(again.exit_code == 0);
-  const RunRecord r = h5::read_run(run_files(box.results("fl")).at(0).string(), true);
-  CHECK_THAT(r.log, Catch::Contains("resumed from checkpoint at step 50"));
+  const RunRecord r = crash_and_resume(box, exp, "fl", 50);
   bool curve = false;
   for (const auto& [name, series] : r.metrics)
     if (name == "test_nll") {
@@ -365,7 +358,6 @@ TEST_CASE("a flow with actnorm is initialized from data once, resumes bitwise an
       CHECK(series.step == std::vector<std::int64_t>{1, 3});  // after epochs 2 and 4
     }
   CHECK(curve);
-  require_same_results(box.dir / "clean" / "fl", box.results("fl"), false);
 }
 
 TEST_CASE("training: jobs 1 and jobs 2 agree bitwise, NaN losses and NaN data fail with step and tensor named",
