@@ -75,9 +75,11 @@ V RectifiedFlow::loss(ad::Graph<float>& g, const Matrix& batch, Rng& rng) {
   const Index n = batch.rows();
   // The coupling: independent (x0 ~ prior, x1 = data), or after the switch the teacher's (z0, ODE(z0)).
   const Matrix x0 = sample_prior(n, rng);
-  const Matrix x1 = reflowing() ? integrate([this](const Matrix& x, double t) { return velocity_of(teacher_, x, t); },
-                                            x0, 0.0, 1.0, reflow_steps_, solver_)
-                                : batch;
+  Matrix pairs;
+  if (reflowing())
+    pairs = integrate([this](const Matrix& x, double t) { return velocity_of(teacher_, x, t); }, x0, 0.0, 1.0,
+                      reflow_steps_, solver_);
+  const Matrix& x1 = reflowing() ? pairs : batch;  // the data batch is not copied
   Matrix xt(n, dim_), t_col(n, 1);
   for (Index r = 0; r < n; ++r) {
     const float t = float(rng.uniform());

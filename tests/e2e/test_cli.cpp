@@ -287,6 +287,16 @@ TEST_CASE("a run killed after a checkpoint resumes from it and ends as if never 
 
 namespace {
 
+// Runs an experiment of exactly one run, which must end ok; returns [its run file].
+std::vector<fs::path> run_single(Sandbox& box, const std::string& exp, const std::string& name) {
+  const ProcessResult r = box.genlab({"run", exp, "--jobs", "1"});
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  auto files = run_files(box.results(name));
+  REQUIRE(files.size() == 1);
+  return files;
+}
+
 // Runs experiment `exp` (results folder `name`) uninterrupted into clean/, then again killed right after
 // its 5th checkpoint and resumed by the same command; requires the resume to start from that checkpoint's
 // step and to end bitwise equal to the clean run (parameters, samples, every series and final). Returns the
@@ -548,11 +558,8 @@ TEST_CASE("sample and inpaint reload a finished run: draws in the run file, vali
       "name: ar\nseed: 2\ndataset: {name: mnist, data_dir: " + (box.dir / "data").string() +
           ", n_train: 2000, n_valid: 200, binarize: fixed}\n"
           "model: {name: made, hidden: [64], masks: 2}\ntrain: {lr: 0.01, epochs: 3, batch_size: 50}\n");
-  ProcessResult r = box.genlab({"run", exp, "--jobs", "1"});
-  INFO(r.output);
-  REQUIRE(r.exit_code == 0);
-  const auto files = run_files(box.results("ar"));
-  REQUIRE(files.size() == 1);
+  const auto files = run_single(box, exp, "ar");
+  ProcessResult r;
   const std::string id = files[0].stem().string();
 
   r = box.genlab({"sample", box.results("ar").string(), "--run", id.substr(0, 8), "-n", "9", "-o", "s.png"});
@@ -618,11 +625,8 @@ TEST_CASE("a NICE flow on dequantized images: genlab inpaint keeps the observed 
           "  inpaint_range: [0, 1]\n  layers:\n    - repeat: 2\n      layers: [{type: additive_coupling, hidden: [32]}]\n"
           "    - {type: scale}\n"
           "train: {lr: 0.001, epochs: 1, batch_size: 100}\neval: {samples: 4}\n");
-  ProcessResult r = box.genlab({"run", exp, "--jobs", "1"});
-  INFO(r.output);
-  REQUIRE(r.exit_code == 0);
-  const auto files = run_files(box.results("nice"));
-  REQUIRE(files.size() == 1);
+  const auto files = run_single(box, exp, "nice");
+  ProcessResult r;
   r = box.genlab({"inpaint", box.results("nice").string(), "--run", files[0].stem().string(), "-n", "3", "--draws",
                   "2", "-o", "i.png"});
   INFO(r.output);
@@ -682,11 +686,8 @@ TEST_CASE("train.max_wall_time stops training cleanly, evaluates, and marks the 
       "seed: 1\ndataset: {name: two_moons, n_train: 2000, n_valid: 200, n_test: 200}\n"
       "model: {name: gaussian_mixture, components: 8}\n";
   const auto limited = box.write("b.yaml", "name: budget\n" + base + "train: {batch_size: 10, epochs: 100000, max_wall_time: 0.5}\n");
-  ProcessResult r = box.genlab({"run", limited, "--jobs", "1"});
-  INFO(r.output);
-  REQUIRE(r.exit_code == 0);
-  const auto files = run_files(box.results("budget"));
-  REQUIRE(files.size() == 1);
+  const auto files = run_single(box, limited, "budget");
+  ProcessResult r;
   const RunRecord rec = h5::read_run(files[0].string(), true);
   CHECK(rec.status == "ok");
   auto final_of = [&](const std::string& k) {
@@ -724,11 +725,8 @@ TEST_CASE("eval re-evaluates a finished run: unchanged it reproduces the test me
                     ", n_train: 1000, n_valid: 100, binarize: dynamic}\n"
                     "model: {name: vae, encoder: [32], decoder: [32], latent: 4, eval_k: [1, 5], nll_k: 8}\n"
                     "train: {epochs: 2, batch_size: 50}\n");
-  ProcessResult r = box.genlab({"run", exp, "--jobs", "1"});
-  INFO(r.output);
-  REQUIRE(r.exit_code == 0);
-  const auto files = run_files(box.results("v"));
-  REQUIRE(files.size() == 1);
+  const auto files = run_single(box, exp, "v");
+  ProcessResult r;
   const std::string id = files[0].stem().string(), dir = box.results("v").string();
   auto finals = [&] {
     const RunRecord rec = h5::read_run(files[0].string(), true);
