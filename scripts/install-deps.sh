@@ -10,6 +10,8 @@ packages=(
   catch2            # Catch2 v2 (tests)
   hdf5-tools        # h5dump, to inspect results by hand and in tests
   python3 python3-h5py python3-numpy   # tests read results with h5py, as users would
+  libopenblas0-pthread                 # numpy's BLAS for the export test's reader (Debian's default is the
+                                       # reference BLAS, ~10x slower); genlab itself uses its own GEMM
 )
 # Optional extras for one script (e.g. the PyTorch comparison): EXTRA_PACKAGES="python3-torch ...".
 read -r -a extra <<< "${EXTRA_PACKAGES:-}"

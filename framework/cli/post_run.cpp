@@ -63,6 +63,7 @@ class EvalContext final : public RunContext {
     arrays.emplace_back(name, ArrayData{rows, cols, std::vector<double>(data, data + rows * cols)});
   }
   void note(const std::string&) override {}
+  void set_model_export(const std::string&) override {}
   void save_checkpoint(const Checkpoint&) override {}
   std::optional<Checkpoint> restore_checkpoint() override { return std::nullopt; }
   void set_progress(double) override {}

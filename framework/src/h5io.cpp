@@ -334,6 +334,7 @@ void write_run(const std::string& path, const RunRecord& r) {
     attr_string(c, f, "host", r.host);
     attr_string(c, f, "swept", r.swept_json);
     attr_string(c, f, "log", r.log);
+    if (!r.model_export.empty()) attr_string(c, f, "model_export", r.model_export);
     {
       Handle g(make_group(c, f, "config"), H5Gclose);
       attr_string(c, g, "yaml", r.config_yaml);
@@ -364,6 +365,7 @@ RunRecord read_run(const std::string& path, bool full) {
   r.host = read_attr_string(c, f, "host");
   r.swept_json = read_attr_string(c, f, "swept");
   r.log = read_attr_string(c, f, "log");
+  if (H5Aexists(f, "model_export") > 0) r.model_export = read_attr_string(c, f, "model_export");
   {
     Handle g(c.check_id(H5Gopen2(f, "config", H5P_DEFAULT), "open /config"), H5Gclose);
     r.config_yaml = read_attr_string(c, g, "yaml");

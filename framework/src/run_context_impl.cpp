@@ -148,12 +148,18 @@ void RunContextImpl::note(const std::string& text) {
   if (log_.empty() || log_.back() != '\n') log_ += '\n';
 }
 
+void RunContextImpl::set_model_export(const std::string& json) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  model_export_ = json;
+}
+
 void RunContextImpl::take_results(RunRecord& r) {
   std::lock_guard<std::mutex> lock(mutex_);
   r.metrics = std::move(metrics_);
   r.finals = std::move(finals_);
   r.arrays = std::move(arrays_);
   r.log = std::move(log_);
+  r.model_export = std::move(model_export_);
 }
 
 }  // namespace genlab

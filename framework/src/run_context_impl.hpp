@@ -27,6 +27,7 @@ class RunContextImpl final : public RunContext {
   void set_final(const std::string& metric, double value) override;
   void save_array(const std::string& name, std::int64_t rows, std::int64_t cols, const double* data) override;
   void note(const std::string& text) override;
+  void set_model_export(const std::string& json) override;
   void save_checkpoint(const Checkpoint& c) override;
   std::optional<Checkpoint> restore_checkpoint() override;
   void set_progress(double fraction) override { progress_.store(fraction, std::memory_order_relaxed); }
@@ -51,6 +52,7 @@ class RunContextImpl final : public RunContext {
   std::vector<std::pair<std::string, double>> finals_;
   std::vector<std::pair<std::string, ArrayData>> arrays_;
   std::string log_;
+  std::string model_export_;
 };
 
 }  // namespace genlab

@@ -30,6 +30,7 @@ struct RunRecord {
   std::string config_yaml, config_json, swept_json;
   std::string host;
   std::string log;  ///< notes the run made, one per line
+  std::string model_export;  ///< the model's export description (JSON; empty for algorithms)
   std::vector<std::pair<std::string, Series>> metrics;
   std::vector<std::pair<std::string, double>> finals;
   std::vector<std::pair<std::string, ArrayData>> arrays;

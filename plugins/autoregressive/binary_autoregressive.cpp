@@ -30,6 +30,19 @@ V BinaryAutoregressive::log_prob(ad::Graph<float>& g, const Matrix& batch) {
   return ad::add_scalar(ad::logsumexp_cols(all), -std::log(float(e)));
 }
 
+ModelExport BinaryAutoregressive::export_model() const {
+  ModelExport ex;
+  ex.description.set("masks", std::int64_t(mask_count()));
+  ex.description.set("eval_masks", std::int64_t(eval_masks()));
+  for (int k = 0; k < mask_count(); ++k) {
+    const Ordering& o = ordering(k);
+    Matrix m(1, o.size());
+    for (Index s = 0; s < o.size(); ++s) m(0, s) = float(o.order[std::size_t(s)]);
+    ex.arrays.emplace_back("order_" + std::to_string(k), std::move(m));
+  }
+  return ex;
+}
+
 V BinaryAutoregressive::loss(ad::Graph<float>& g, const Matrix& batch, Rng& rng) {
   const int k = mask_count() > 1 ? int(rng.below(std::uint64_t(mask_count()))) : 0;
   select(k);

@@ -42,6 +42,10 @@ class BinaryAutoregressive : public Model {
   /// Makes mask k current (MADE builds its layer masks); logits(…, k) may assume it was called.
   virtual void select(int) {}
 
+  /// Export: every mask's ordering as export.order_<k> (1 x D, order[s] = the dimension generated s-th), and
+  /// {"masks": K, "eval_masks": E} (the test likelihood mixes the first E).
+  ModelExport export_model() const override;
+
  protected:
   /// log p(x) per row under mask k (selected). Default: from logits(); NADE overrides it with a fused op.
   virtual V log_prob_under(ad::Graph<float>& g, const Matrix& batch, int k);

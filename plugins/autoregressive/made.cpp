@@ -68,6 +68,18 @@ void Made::select(int k) {
   current_ = k;
 }
 
+ModelExport Made::export_model() const {
+  ModelExport ex = BinaryAutoregressive::export_model();
+  for (std::size_t k = 0; k < pool_.size(); ++k)
+    for (std::size_t l = 0; l < pool_[k].degrees.size(); ++l) {
+      const std::vector<Index>& deg = pool_[k].degrees[l];
+      Matrix m(1, Index(deg.size()));
+      for (std::size_t j = 0; j < deg.size(); ++j) m(0, Index(j)) = float(deg[j]);
+      ex.arrays.emplace_back("degrees_" + std::to_string(k) + "_" + std::to_string(l), std::move(m));
+    }
+  return ex;
+}
+
 V Made::logits(ad::Graph<float>& g, const V& x, int k) {
   GENLAB_ASSERT(k == current_, "made: logits for a mask that is not selected");
   V h = x;

@@ -22,6 +22,8 @@ class Made final : public BinaryAutoregressive {
   int eval_masks() const override { return eval_masks_; }
   const Ordering& ordering(int k) const override { return pool_[std::size_t(k)].order; }
   void select(int k) override;
+  /// Adds each mask's hidden degrees: export.degrees_<k>_<l> (1 x units of hidden layer l).
+  ModelExport export_model() const override;
 
  private:
   struct Connectivity {

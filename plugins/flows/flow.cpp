@@ -109,6 +109,13 @@ Matrix Flow::log_density_and_grad(const Matrix& x, Matrix& grad) const {
   return lp.value();
 }
 
+ModelExport Flow::export_model() const {
+  ModelExport ex;
+  ex.description.set("prior", logistic_ ? "logistic" : "gaussian");
+  ex.description.set("layers", export_layers(layers_, ex.arrays));
+  return ex;
+}
+
 Matrix Flow::sample_prior(Index n, Rng& rng) const {
   Matrix z(n, dim_);
   for (Index i = 0; i < z.size(); ++i) {

@@ -32,6 +32,8 @@ class Flow final : public Model {
   /// Image data (square dimension): samples and bottom-half inpaintings. 2D data: the density on a grid and
   /// a sample scatter.
   std::vector<Figure> figures(const Matrix& examples, Rng& rng) const override;
+  /// {"prior": gaussian|logistic, "layers": [the flattened list, see export_layers]} and the layers' constants.
+  ModelExport export_model() const override;
 
   /// log p(x) per row ([rows x 1]) on g, for any x node (a variable when optimizing inputs).
   V log_prob_of(ad::Graph<float>& g, const V& x) const;

@@ -40,6 +40,12 @@ Matrix evaluate(const nn::Mlp<float>& mlp, const Matrix& x, ad::GraphPool<float>
   return mlp(*g, g->constant_view(x)).value();
 }
 
+Matrix index_row(const Indices& idx) {
+  Matrix m(1, Index(idx.size()));
+  for (std::size_t j = 0; j < idx.size(); ++j) m(0, Index(j)) = float(idx[j]);
+  return m;
+}
+
 enum class Split { OddEven, Halves };
 
 // Couplings (Dinh et al. 2014, 2016): x is split into a conditioning part x1 (the `parity` half) and a
@@ -114,6 +120,22 @@ class Coupling final : public Layer {
     return s;
   }
 
+  std::string type() const override { return affine_ ? "affine_coupling" : "additive_coupling"; }
+  void export_to(const std::string&, Value& e, std::vector<std::pair<std::string, Matrix>>&) const override {
+    e.set("split", split_ == Split::OddEven ? "odd_even" : "halves");
+    e.set("parity", parity_);
+    Value::List hidden;
+    for (std::size_t i = 1; i + 1 < sizes_.size(); ++i) hidden.emplace_back(std::int64_t(sizes_[i]));
+    e.set("hidden", Value(std::move(hidden)));
+    e.set("activation", act_name_);
+    if (affine_) e.set("clamp", double(clamp_));
+    Value::List cond, trans;
+    for (Index j = 0; j < d1_; ++j) cond.emplace_back(std::int64_t(perm_[std::size_t(j)]));
+    for (Index j = d1_; j < d1_ + d2_; ++j) trans.emplace_back(std::int64_t(perm_[std::size_t(j)]));
+    e.set("conditioning", Value(std::move(cond)));
+    e.set("transformed", Value(std::move(trans)));
+  }
+
  private:
   // s = c tanh(s' / c): |s| < c keeps exp(s) bounded early in training; close to s' when |s'| << c.
   V soft_clamp(const V& raw) const { return ad::scale(ad::tanh(ad::scale(raw, 1.0f / clamp_)), clamp_); }
@@ -143,6 +165,8 @@ class Scale final : public Layer {
     return (y.array().rowwise() * (-s_->value.array()).exp().row(0)).matrix();
   }
   std::string describe() const override { return "scale (diagonal exp(s))"; }
+  std::string type() const override { return "scale"; }
+  void export_to(const std::string&, Value&, std::vector<std::pair<std::string, Matrix>>&) const override {}
 
  private:
   nn::Parameter<float>* s_;
@@ -170,6 +194,8 @@ class ActNorm final : public Layer {
     s_->value = (-(var.array().sqrt() + 1e-6).log()).matrix().cast<float>();
   }
   std::string describe() const override { return "actnorm (data-initialized)"; }
+  std::string type() const override { return "actnorm"; }
+  void export_to(const std::string&, Value&, std::vector<std::pair<std::string, Matrix>>&) const override {}
 
  private:
   nn::Parameter<float>* b_;
@@ -223,6 +249,11 @@ class LuLinear final : public Layer {
   }
 
   std::string describe() const override { return "lu_linear " + std::to_string(dim_) + "x" + std::to_string(dim_); }
+  std::string type() const override { return "lu_linear"; }
+  void export_to(const std::string& name, Value&, std::vector<std::pair<std::string, Matrix>>& arrays) const override {
+    arrays.emplace_back(name + ".P", p_);
+    arrays.emplace_back(name + ".sign", sign_);
+  }
 
  private:
   Eigen::MatrixXd weight() const {
@@ -258,6 +289,11 @@ class Permute final : public Layer {
   Step forward(ad::Graph<float>&, const V& x) const override { return {ad::permute_cols(x, perm_), V(), false}; }
   Matrix inverse(const Matrix& y) const override { return gather_cols(y, inv_); }
   std::string describe() const override { return random_ ? "permute (random, fixed)" : "permute (reverse)"; }
+  std::string type() const override { return "permute"; }
+  void export_to(const std::string& name, Value& e, std::vector<std::pair<std::string, Matrix>>& arrays) const override {
+    e.set("order", random_ ? "random" : "reverse");
+    arrays.emplace_back(name + ".perm", index_row(perm_));
+  }
 
  private:
   bool random_;
@@ -388,6 +424,19 @@ Layers build_layers(const Value& spec, Index dim, nn::ParamSet<float>& params, R
   Builder b{dim, params, rng, {}};
   b.add_list(spec, where, false);
   return std::move(b.layers);
+}
+
+Value export_layers(const Layers& layers, std::vector<std::pair<std::string, Matrix>>& arrays) {
+  Value::List out;
+  for (std::size_t i = 0; i < layers.size(); ++i) {
+    const std::string name = "l" + std::to_string(i) + "." + layers[i]->type();
+    Value e = Value::map();
+    e.set("type", layers[i]->type());
+    e.set("params", name);
+    layers[i]->export_to(name, e, arrays);
+    out.push_back(std::move(e));
+  }
+  return Value(std::move(out));
 }
 
 }  // namespace genlab::flows

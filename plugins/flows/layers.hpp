@@ -32,9 +32,20 @@ class Layer {
   virtual void initialize(const Matrix& x) { (void)x; }
   /// One line for the run log ("affine_coupling odd_even parity 1, MLP 1-64-64-2 relu, clamp 2").
   virtual std::string describe() const = 0;
+  /// The layer type as the YAML names it ("affine_coupling"); parameters are named "l<i>.<type>.*".
+  virtual std::string type() const = 0;
+  /// The layer's entry in the model's export (README "Export"): `entry` gets every setting with defaults
+  /// filled in; constants that are not parameters (a random permutation, LU's P) go to `arrays`, named
+  /// after `name` (the layer's parameter prefix, "l3.lu_linear").
+  virtual void export_to(const std::string& name, Value& entry,
+                         std::vector<std::pair<std::string, Matrix>>& arrays) const = 0;
 };
 
 using Layers = std::vector<std::unique_ptr<Layer>>;
+
+/// The flattened layer list in the export's form: one map per layer with its type, its parameter prefix
+/// ("params": "l0.additive_coupling") and its settings; constant arrays appended to `arrays`.
+Value export_layers(const Layers& layers, std::vector<std::pair<std::string, Matrix>>& arrays);
 
 /// The layers a YAML list declares, in order, their parameters added to `params` (names "l<i>.<type>...").
 /// Each item is a layer map with a `type`:

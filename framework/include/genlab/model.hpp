@@ -15,6 +15,7 @@
 #include "genlab/export.hpp"
 #include "genlab/nn/params.hpp"
 #include "genlab/rng.hpp"
+#include "genlab/value.hpp"
 
 namespace genlab {
 
@@ -23,6 +24,15 @@ struct ModelSetup {
   Index dim = 0;       ///< number of columns of the data
   Rng* rng = nullptr;  ///< for initial weights (a stream of its own per run)
   Index classes = 0;   ///< number of label classes the dataset has (0: unlabelled)
+};
+
+/// What code outside genlab needs, besides the run's /config and /arrays/params.*, to rebuild a trained model
+/// and recompute its likelihood (README "Export"): structure the config leaves implicit (a flow's flattened
+/// layer list with every default filled in) and constants drawn at construction (orderings, MADE degrees,
+/// fixed permutations). Stored as the run file's attribute `model_export` (JSON) and /arrays/export.<name>.
+struct ModelExport {
+  Value description = Value::map();
+  std::vector<std::pair<std::string, Matrix>> arrays;
 };
 
 /// A picture a model draws after training: `images` holds one square image per row (values in [0, 1]),
@@ -108,6 +118,10 @@ class GENLAB_EXPORT Model {
   /// from the first rows of the test split (`examples`, after the batch transform). The trainer stores
   /// each, composed into one grid picture, as /arrays/figure_<name> (render: genlab png). Default: none.
   virtual std::vector<Figure> figures(const Matrix& examples, Rng& rng) const;
+
+  /// The model's export (see ModelExport), saved with the final parameters. Default: nothing beyond the
+  /// config and the parameters (enough for models whose structure the config spells out).
+  virtual ModelExport export_model() const { return {}; }
 };
 
 /// The splits of a dataset, one example per row.

@@ -48,6 +48,8 @@ class GENLAB_EXPORT RunContext {
   virtual void save_array(const std::string& name, std::int64_t rows, std::int64_t cols, const double* data) = 0;
   /// A line for the run's log (stored with the run).
   virtual void note(const std::string& text) = 0;
+  /// The model's export description (JSON), stored as the run file's attribute `model_export`.
+  virtual void set_model_export(const std::string& json) = 0;
 
   /// Saves (replaces) the run's checkpoint: `c` plus every metric, final and note logged so far, written
   /// atomically to its own file. Kept if the run is interrupted or killed; removed once the run ends.

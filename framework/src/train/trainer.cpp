@@ -411,6 +411,12 @@ void train_model(const ComponentInfo& model_info, const ComponentInfo& dataset_i
     const MatrixD v = p.value.cast<double>();
     ctx.save_array("params." + p.name, v.rows(), v.cols(), v.data());
   }
+  const ModelExport ex = model->export_model();
+  ctx.set_model_export(ex.description.json());
+  for (const auto& [name, m] : ex.arrays) {
+    const MatrixD v = m.cast<double>();
+    ctx.save_array("export." + name, v.rows(), v.cols(), v.data());
+  }
 }
 
 }  // namespace genlab
