@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "genlab/error.hpp"
+#include "genlab/plots2d.hpp"
 #include "h5io.hpp"
 #include "results_table.hpp"
 #include "io/png.hpp"
@@ -119,7 +120,11 @@ void sample_command(const PostRunOptions& o, const Registry& registry, std::ostr
   const std::string name = "samples_s" + std::to_string(o.seed);
   add_run_arrays(o.dir, r, {{name, s}});
   out << "sample: " << s.rows() << " samples of " << r.model_info->name << " -> " << array_path(r, name) << "\n";
-  if (!o.output.empty()) {
+  if (!o.output.empty() && s.cols() == 2) {  // points: a scatter (a 2D histogram over [-4, 4]^2)
+    const Figure f = scatter_figure(s, 256);
+    write_png(o.output, image_grid(f.images, f.columns));
+    out << "sample: scatter over [-4, 4]^2 -> " << o.output << "\n";
+  } else if (!o.output.empty()) {
     const auto columns = std::int64_t(std::ceil(std::sqrt(double(s.rows()))));
     write_png(o.output, image_grid(s, columns));
     out << "sample: grid -> " << o.output << "\n";

@@ -5,8 +5,7 @@
 
 #include <genlab/ad/ops.hpp>
 #include <genlab/error.hpp>
-
-#include "plots2d.hpp"
+#include <genlab/plots2d.hpp>
 
 namespace genlab::flows {
 

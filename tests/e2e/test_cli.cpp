@@ -818,3 +818,23 @@ TEST_CASE("export: numpy and h5py alone rebuild one model of every family and re
     ++lines;
   CHECK(lines == 5 + 4 + 2 * 2);
 }
+
+TEST_CASE("sample on 2D data stores the points and draws them as a scatter PNG", "[e2e][post_run]") {
+  Sandbox box("sample2d");
+  const std::string exp = box.write(
+      "gm.yaml",
+      "name: gm\nseed: 1\ndataset: {name: eight_gaussians, n_train: 2000, n_valid: 500, n_test: 500}\n"
+      "model: {name: gaussian_mixture, components: 8}\ntrain: {lr: 0.05, epochs: 3, batch_size: 200}\n");
+  const auto files = run_single(box, exp, "gm");
+  const ProcessResult r =
+      box.genlab({"sample", box.results("gm").string(), "--run", files[0].stem().string(), "-n", "3000", "-o", "s.png"});
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.output, Catch::Contains("scatter over [-4, 4]^2"));
+  const RunRecord rec = h5::read_run(files[0].string(), true);
+  const auto it = std::find_if(rec.arrays.begin(), rec.arrays.end(), [](const auto& a) { return a.first == "samples_s0"; });
+  REQUIRE(it != rec.arrays.end());
+  CHECK(it->second.rows == 3000);
+  CHECK(it->second.cols == 2);
+  CHECK(fs::file_size(box.dir / "s.png") > 256 * 256);  // one 256 x 256 picture, stored uncompressed
+}

@@ -1,8 +1,8 @@
-#include "plots2d.hpp"
+#include "genlab/plots2d.hpp"
 
 #include <cmath>
 
-namespace genlab::flows {
+namespace genlab {
 namespace {
 
 constexpr float kHalfWidth = 4.0f;
@@ -40,4 +40,4 @@ Figure scatter_figure(const Matrix& samples, Index side) {
   return one_image("samples", counts, side);
 }
 
-}  // namespace genlab::flows
+}  // namespace genlab
