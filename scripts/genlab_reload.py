@@ -89,6 +89,8 @@ class TestData:
         root = data_dir or dataset.get("data_dir") or os.environ.get("GENLAB_DATA") or \
             os.path.join(os.environ.get("HOME", "/tmp"), ".cache", "genlab")
         folder = os.path.join(root, "mnist" if name == "mnist" else "fashion-mnist")
+        if not os.path.exists(os.path.join(folder, "t10k-images-idx3-ubyte")):
+            raise SystemExit(f"{name}: no idx files in {folder} (pass --data-dir, or set GENLAB_DATA as for genlab)")
         self.levels = read_idx(os.path.join(folder, "t10k-images-idx3-ubyte")).reshape(-1, 784).astype(np.float32)
         self.labels = read_idx(os.path.join(folder, "t10k-labels-idx1-ubyte")).astype(np.int64)
         self.binarize = dataset.get("binarize", "none")

@@ -87,10 +87,18 @@ ResultsTable build_results_table(const std::vector<RunRecord>& runs, const ShowO
     }
     flat.push_back(std::move(f));
   }
-  // A name on the command line: a swept key (full or short), "status", or a final metric.
+  // A name on the command line: a swept key (full, as the table shows it, or without its section:
+  // `components` for model.components when no other section sweeps one), "status", or a final metric.
   auto swept_key_of = [&](const std::string& name) -> std::optional<std::string> {
-    for (const auto& k : swept_keys)
+    std::vector<std::string> unsectioned;
+    for (const auto& k : swept_keys) {
       if (k == name || short_key(k) == name) return k;
+      const auto dot = k.find('.');
+      if (dot != std::string::npos && k.compare(dot + 1, std::string::npos, name) == 0) unsectioned.push_back(k);
+    }
+    if (unsectioned.size() > 1)
+      throw ConfigError("'" + name + "' is ambiguous: " + unsectioned[0] + " or " + unsectioned[1] + " (write it in full)");
+    if (unsectioned.size() == 1) return unsectioned[0];
     return std::nullopt;
   };
   auto unknown = [&](const std::string& what, const std::string& name) {

@@ -80,6 +80,18 @@ TEST_CASE("show filters by swept keys, status and metrics, sorts, and picks metr
   CHECK(t.footnotes == std::vector<std::string>{"run eeeeeeeeeeee failed: boom"});
 }
 
+TEST_CASE("a swept key may be named without its section unless that is ambiguous", "[show]") {
+  const std::vector<RunRecord> runs{run(0, R"({"model.k": 1, "dataset.name": "a", "model.name": "x"})", {{"nll", 1.0}}),
+                                    run(1, R"({"model.k": 2, "dataset.name": "b", "model.name": "x"})", {{"nll", 2.0}})};
+  ShowOptions o;
+  o.where = {"k=2"};
+  REQUIRE(build_results_table(runs, o).rows.size() == 1);
+  o.where = {"dataset.name=a"};
+  REQUIRE(build_results_table(runs, o).rows.size() == 1);
+  o.where = {"name=a"};
+  CHECK_THROWS_WITH(build_results_table(runs, o), "'name' is ambiguous: dataset.name or model.name (write it in full)");
+}
+
 TEST_CASE("bad show options name the problem", "[show]") {
   ShowOptions o;
   o.where = {"nl<3"};
