@@ -9,6 +9,7 @@ packages=(
   libboost-dev libtbb-dev libhdf5-dev libyaml-cpp-dev libeigen3-dev
   catch2            # Catch2 v2 (tests)
   hdf5-tools        # h5dump, to inspect results by hand and in tests
+  libopenmpi-dev openmpi-bin   # the MPI launcher (mpirun -n K genlab run ...) and its test
   python3 python3-h5py python3-numpy   # tests read results with h5py, as users would
   libopenblas0-pthread                 # numpy's BLAS for the export test's reader (Debian's default is the
                                        # reference BLAS, ~10x slower); genlab itself uses its own GEMM

@@ -14,6 +14,7 @@
 #include "genlab/error.hpp"
 #include "genlab/version.hpp"
 #include "git_info.hpp"
+#include "mpi_launch.hpp"
 #include "post_run.hpp"
 #include "registry.hpp"
 #include "results_query.hpp"
@@ -43,6 +44,7 @@ void on_signal(int) {
 const char* kUsage =
     "usage:\n"
     "  genlab run EXPERIMENT.yaml [--jobs N] [--set KEY=VALUE]... [--dry-run] [--shard I/N] [--out DIR]\n"
+    "                             [--mpi] (implied under mpirun: ranks share the sweep, rank 0 hands out runs)\n"
     "  genlab plugins [--describe COMPONENT|train|eval]\n"
     "  genlab show RESULTS_DIR [--aggregate] [--metrics M1,M2,PREFIX*] [--where KEY=V|METRIC<X]...\n"
     "                          [--sort [-]COLUMN] [--format table|csv|json|markdown]\n"
@@ -60,7 +62,7 @@ struct Args {
   std::vector<std::string> positional;
   std::vector<std::string> sets, plugin_paths;
   int jobs = 0;
-  bool dry_run = false, no_progress = false;
+  bool dry_run = false, no_progress = false, mpi = false;
   int shard_index = 0, shard_count = 1;
   std::string out = "results", describe, run_id;
   // sample / inpaint
@@ -108,6 +110,8 @@ Args parse_args(int argc, char** argv) {
       a.dry_run = true;
     else if (arg == "--no-progress")
       a.no_progress = true;
+    else if (arg == "--mpi")
+      a.mpi = true;
     else if (is("--out"))
       a.out = value("--out");
     else if (is("--plugin-path"))
@@ -246,7 +250,20 @@ int cmd_run(const Args& a) {
   opt.shard_count = a.shard_count;
   opt.live = !a.no_progress && isatty(STDOUT_FILENO);
   opt.git_commit = genlab_git_commit();
-  const RunSummary s = run_plan(plan, reg, opt, g_stop);
+  const MpiEnvironment mpi = mpi_environment();
+  int rank = 0;
+  RunSummary s;
+  if (a.mpi || mpi.size > 1) {
+    if (!built_with_mpi())
+      throw Error(std::string(a.mpi ? "--mpi" : "started by an MPI launcher (" + mpi.variable + "=" +
+                                                    std::to_string(mpi.size) + ")") +
+                  ", but this genlab was built without MPI: install libopenmpi-dev and rebuild, or split the sweep "
+                  "with --shard I/N instead");
+    s = run_plan_mpi(plan, reg, opt, g_stop, rank);
+    if (rank != 0) return 0;  // rank 0 reports every run, and the exit status
+  } else {
+    s = run_plan(plan, reg, opt, g_stop);
+  }
 
   std::vector<std::string> problems;
   const auto runs = read_results(s.dir, &problems);
@@ -325,8 +342,8 @@ void print_error(const std::exception& e, int depth) {
 
 int main(int argc, char** argv) {
   if (argc >= 2 && (std::strcmp(argv[1], "--version") == 0 || std::strcmp(argv[1], "-V") == 0)) {
-    std::printf("genlab %s (plugin ABI v%u, results layout v%lld, commit %s)\n", kVersion, kAbiVersion,
-                static_cast<long long>(kResultsLayoutVersion), genlab_git_commit());
+    std::printf("genlab %s (plugin ABI v%u, results layout v%lld, commit %s)\nMPI: %s\n", kVersion, kAbiVersion,
+                static_cast<long long>(kResultsLayoutVersion), genlab_git_commit(), mpi_build_info().c_str());
     return 0;
   }
   if (argc >= 2 &&

@@ -67,34 +67,49 @@ ExperimentInfo info_of(const ExperimentPlan& plan, const Registry& registry, con
 // Shared state of one invocation: counters, the live display, the index rebuild.
 class Session {
  public:
-  Session(const ExperimentPlan& plan, const Registry& registry, const RunOptions& opt, ResultStore& store,
-          std::size_t to_run)
-      : plan_(plan), registry_(registry), opt_(opt), store_(store), to_run_(to_run) {}
+  Session(const ExperimentPlan& plan, const Registry& registry, const RunOptions& opt, ResultStore& store)
+      : plan_(plan), registry_(registry), opt_(opt), store_(store) {}
+
+  // How many runs the sweep has to do (the progress display's denominator).
+  void set_total(std::size_t n) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    to_run_ = n;
+  }
 
   void started(RunContextImpl* ctx) {
     std::lock_guard<std::mutex> lock(mutex_);
     active_.push_back(ctx);
   }
 
-  void finished(RunContextImpl* ctx, const RunRecord& rec, RunSummary& summary) {
+  void ended(RunContextImpl* ctx) {
     std::lock_guard<std::mutex> lock(mutex_);
     active_.erase(std::remove(active_.begin(), active_.end(), ctx), active_.end());
+  }
+
+  // One line per run that ended, here or (MPI) on another rank. Callers hold the summary's mutex.
+  void report(const RunSpec& spec, const RunOutcome& o, RunSummary& summary) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (o.status == "busy") {
+      ++summary.busy;
+      print_line("busy: run " + spec.short_id() + " is being run by " + o.detail + "; left to it");
+      return;
+    }
     ++done_;
-    durations_ += rec.end_time - rec.start_time;
-    if (rec.status == "ok")
+    durations_ += o.seconds;
+    if (o.status == "ok")
       ++summary.ok;
-    else if (rec.status == "interrupted")
+    else if (o.status == "interrupted")
       ++summary.interrupted;
     else
       ++summary.failed;
     char head[64];
     std::snprintf(head, sizeof head, "[%*zu/%zu] %-6s %s %6.2fs", width(), done_, to_run_,
-                  rec.status == "ok"       ? "ok"
-                  : rec.status == "failed" ? "FAILED"
-                                           : rec.status.c_str(),
-                  rec.id.substr(0, 16).c_str(), rec.end_time - rec.start_time);
-    std::string line = std::string(head) + "  " + swept_text(ctx->spec());
-    if (rec.status != "ok") line += (line.back() == ' ' ? "" : "  ") + std::string("error: ") + rec.error;
+                  o.status == "ok"       ? "ok"
+                  : o.status == "failed" ? "FAILED"
+                                         : o.status.c_str(),
+                  spec.id.substr(0, 16).c_str(), o.seconds);
+    std::string line = std::string(head) + "  " + swept_text(spec);
+    if (o.status != "ok") line += (line.back() == ' ' ? "" : "  ") + std::string("error: ") + o.detail;
     print_line(line);
   }
 
@@ -181,7 +196,7 @@ class Session {
   const Registry& registry_;
   const RunOptions& opt_;
   ResultStore& store_;
-  std::size_t to_run_;
+  std::size_t to_run_ = 0;
   std::mutex mutex_;
   std::vector<RunContextImpl*> active_;
   std::size_t done_ = 0;
@@ -192,14 +207,13 @@ class Session {
   std::condition_variable wake_;
 };
 
-void execute_one(const RunSpec& spec, const ExperimentPlan& plan, ResultStore& store, Session& session,
-                 RunSummary& summary, std::mutex& summary_mutex, const std::atomic<bool>& stop) {
-  std::string holder;
-  if (!store.claim(spec.id, &holder)) {
-    std::lock_guard<std::mutex> lock(summary_mutex);
-    ++summary.busy;
-    session.message("busy: run " + spec.short_id() + " is being run by " + holder + "; left to it");
-    return;
+RunOutcome execute_one(std::size_t plan_index, const RunSpec& spec, const ExperimentPlan& plan, ResultStore& store,
+                       Session& session, const std::atomic<bool>& stop) {
+  RunOutcome out;
+  out.index = plan_index;
+  if (!store.claim(spec.id, &out.detail)) {
+    out.status = "busy";
+    return out;
   }
   RunContextImpl ctx(spec, stop, store.checkpoint_path(spec.id));
   session.started(&ctx);
@@ -248,12 +262,32 @@ void execute_one(const RunSpec& spec, const ExperimentPlan& plan, ResultStore& s
   // An interrupted run keeps its checkpoint for the next attempt; any other outcome is final.
   if (rec.status != "interrupted") std::remove(store.checkpoint_path(spec.id).c_str());
   store.release(spec.id);
-  {
-    std::lock_guard<std::mutex> lock(summary_mutex);
-    session.finished(&ctx, rec, summary);
-  }
-  session.maybe_rebuild_index(2.0);
+  session.ended(&ctx);
+  out.status = rec.status;
+  out.detail = rec.error;
+  out.seconds = rec.end_time - rec.start_time;
+  return out;
 }
+
+// The feed of a process that runs its list alone: the runs to do, in sweep order, to whichever worker is free.
+class ListFeed final : public RunFeed {
+ public:
+  void start(const std::vector<std::size_t>& todo, std::function<void(const RunOutcome&)>) override { todo_ = todo; }
+  std::optional<std::size_t> next(bool stopping) override {
+    if (stopping) return std::nullopt;
+    const std::size_t k = next_++;
+    if (k >= todo_.size()) return std::nullopt;
+    return todo_[k];
+  }
+  void done(const RunOutcome&) override {}
+  void finish() override {}
+  bool reports() const override { return true; }
+  std::size_t total() const override { return todo_.size(); }
+
+ private:
+  std::vector<std::size_t> todo_;
+  std::atomic<std::size_t> next_{0};
+};
 
 }  // namespace
 
@@ -275,9 +309,10 @@ RunSummary run_plan(const ExperimentPlan& plan, const Registry& registry, const 
   RunSummary summary;
   summary.dir = store.dir();
   summary.planned = plan.runs.size();
-  std::vector<const RunSpec*> todo;
+  std::vector<std::size_t> todo;  // positions in plan.runs
   std::vector<std::string> warnings = plan.warnings;
-  for (const auto& r : plan.runs) {
+  for (std::size_t i = 0; i < plan.runs.size(); ++i) {
+    const RunSpec& r = plan.runs[i];
     if (!in_shard(r.index, opt.shard_index, opt.shard_count)) continue;
     ++summary.selected;
     std::string warning;
@@ -287,44 +322,60 @@ RunSummary run_plan(const ExperimentPlan& plan, const Registry& registry, const 
       ++summary.skipped;
       continue;
     }
-    todo.push_back(&r);
+    todo.push_back(i);
   }
   const int jobs = opt.jobs > 0 ? opt.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   RunOptions eff = opt;
   eff.jobs = jobs;
-  Session session(plan, registry, eff, store, todo.size());
-  for (const auto& w : warnings) session.message("warning: " + w);
-  {
+  ListFeed list;
+  RunFeed& feed = opt.feed ? *opt.feed : list;
+  if (!feed.reports()) eff.live = false;
+  Session session(plan, registry, eff, store);
+  std::mutex summary_mutex;
+  auto report = [&](const RunOutcome& o) {
+    {
+      std::lock_guard<std::mutex> lock(summary_mutex);
+      session.report(plan.runs[o.index], o, summary);
+    }
+    session.maybe_rebuild_index(2.0);
+  };
+  feed.start(todo, report);
+  session.set_total(feed.total());
+  const bool reports = feed.reports();
+  if (reports) {
+    for (const auto& w : warnings) session.message("warning: " + w);
     std::ostringstream os;
     os << "experiment " << plan.name << ": " << plan.runs.size() << " runs";
     if (opt.shard_count > 1)
       os << ", shard " << opt.shard_index << "/" << opt.shard_count << " has " << summary.selected;
     if (summary.skipped) os << ", " << summary.skipped << " already finished";
-    os << ", " << todo.size() << " to run with " << jobs << (jobs == 1 ? " job" : " jobs") << " -> " << store.dir();
+    os << ", " << feed.total() << " to run with " << jobs << (jobs == 1 ? " job" : " jobs") << " -> " << store.dir();
     session.message(os.str());
   }
 
   std::atomic<bool> quit_live{false};
   std::thread live;
-  if (opt.live) live = std::thread([&] { session.live_loop(quit_live); });
+  if (eff.live) live = std::thread([&] { session.live_loop(quit_live); });
 
-  std::atomic<std::size_t> next{0};
-  std::mutex summary_mutex;
   tbb::task_arena arena(jobs);
   arena.execute([&] {
-    // `jobs` workers pull runs in sweep order; a run's own parallel work (later: GEMMs) shares the arena.
+    // `jobs` workers take runs from the feed as they free up; a run's own parallel work shares the arena.
     tbb::task_group group;
     for (int w = 0; w < jobs; ++w)
       group.run([&] {
-        for (std::size_t k = next++; k < todo.size() && !stop.load(); k = next++)
-          execute_one(*todo[k], plan, store, session, summary, summary_mutex, stop);
+        for (auto k = feed.next(stop.load()); k; k = feed.next(stop.load())) {
+          const RunOutcome o = execute_one(*k, plan.runs[*k], plan, store, session, stop);
+          feed.done(o);
+          if (reports) report(o);
+        }
       });
     group.wait();
   });
+  feed.finish();
   quit_live = true;
   session.wake();
   if (live.joinable()) live.join();
-  session.rebuild_index_now();
+  if (reports) session.rebuild_index_now();
   return summary;
 }
 
