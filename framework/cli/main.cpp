@@ -46,7 +46,8 @@ const char* kUsage =
     "  genlab run EXPERIMENT.yaml [--jobs N] [--set KEY=VALUE]... [--dry-run] [--shard I/N] [--out DIR]\n"
     "                             [--mpi] (implied under mpirun: ranks share the sweep, rank 0 hands out runs)\n"
     "  genlab plugins [--describe COMPONENT|train|eval]\n"
-    "  genlab show RESULTS_DIR [--aggregate] [--metrics M1,M2,PREFIX*] [--where KEY=V|METRIC<X]...\n"
+    "  genlab show RESULTS_DIR [--aggregate | --pivot ROW_KEY:COL_KEY[,COL_KEY]] [--metrics M1,M2,PREFIX*]\n"
+    "                          [--where KEY=V|METRIC<X]...\n"
     "                          [--sort [-]COLUMN] [--format table|csv|json|markdown]\n"
     "  genlab show RESULTS_DIR --run ID [--log]\n"
     "  genlab eval RESULTS_DIR --run ID [--set model.KEY=V|eval.KEY=V]...\n"
@@ -126,6 +127,8 @@ Args parse_args(int argc, char** argv) {
       a.show_log = true;
     else if (arg == "--aggregate")
       a.show.aggregate = true;
+    else if (is("--pivot"))
+      a.show.pivot = value("--pivot");
     else if (is("--metrics")) {
       const std::string list = value("--metrics");
       std::size_t from = 0;

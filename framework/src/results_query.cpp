@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <set>
 
 #include "genlab/error.hpp"
 #include "genlab/schema.hpp"
@@ -68,6 +69,98 @@ std::string format_metric(double v) {
   std::snprintf(buf, sizeof buf, "%.6g", v);
   return buf;
 }
+
+namespace {
+
+// Mean ± sample std of xs as a cell (the std of one run is undefined: NaN, shown blank).
+Cell mean_cell(const std::vector<double>& xs) {
+  Cell c;
+  c.n = std::int64_t(xs.size());
+  if (xs.empty()) return c;
+  double mean = 0;
+  for (double x : xs) mean += x;
+  mean /= double(xs.size());
+  double ss = 0;
+  for (double x : xs) ss += (x - mean) * (x - mean);
+  c.value = mean;
+  c.std = xs.size() > 1 ? std::sqrt(ss / double(xs.size() - 1)) : std::nan("");
+  c.text = format_metric(mean) + (xs.size() > 1 ? " ± " + format_metric(*c.std) : "");
+  return c;
+}
+
+std::vector<std::string> split_on(const std::string& s, char sep) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  for (std::size_t p = s.find(sep); p != std::string::npos; p = s.find(sep, start = p + 1))
+    out.push_back(s.substr(start, p - start));
+  out.push_back(s.substr(start));
+  return out;
+}
+
+// --pivot ROW:COL[,COL...]: one metric, a row per ROW value, a column per combination of COL values.
+template <class KeyOf, class Unknown>
+ResultsTable pivot_table(const std::vector<Flat>& flat, const std::string& spec, const std::vector<std::string>& metrics,
+                         const std::vector<std::string>& swept_keys, KeyOf key_of, Unknown unknown) {
+  const auto colon = spec.find(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == spec.size())
+    throw ConfigError("--pivot: expected ROW_KEY:COL_KEY[,COL_KEY...], got '" + spec + "'");
+  if (metrics.size() != 1)
+    throw ConfigError("--pivot: name exactly one metric with --metrics (it fills the cells), got " +
+                      std::to_string(metrics.size()));
+  auto resolve = [&](const std::string& name) {
+    const auto k = key_of(name);
+    if (!k) throw unknown("--pivot", name);
+    return *k;
+  };
+  const std::string row_key = resolve(spec.substr(0, colon));
+  std::vector<std::string> col_keys;
+  for (const auto& c : split_on(spec.substr(colon + 1), ',')) col_keys.push_back(resolve(c));
+  // Runs pooled in a cell must differ only in their seed: any other swept key must be pinned.
+  for (const auto& k : swept_keys) {
+    if (k == "seed" || k == row_key || std::find(col_keys.begin(), col_keys.end(), k) != col_keys.end()) continue;
+    std::set<std::string> seen;
+    for (const auto& f : flat)
+      for (const auto& [sk, sv] : f.swept)
+        if (sk == k) seen.insert(sv);
+    if (seen.size() > 1)
+      throw ConfigError("--pivot: the runs also differ in " + k + " (" + std::to_string(seen.size()) +
+                        " values): pin it with --where " + short_key(k) + "=... or add it to the columns");
+  }
+  auto value_of = [](const Flat& f, const std::string& k) {
+    for (const auto& [sk, sv] : f.swept)
+      if (sk == k) return sv;
+    return std::string();
+  };
+  std::vector<std::string> rows, cols;
+  std::map<std::pair<std::string, std::string>, std::vector<double>> cells;
+  std::size_t ok = 0;
+  for (const auto& f : flat) {
+    const std::string r = value_of(f, row_key);
+    std::string c;
+    for (std::size_t i = 0; i < col_keys.size(); ++i) c += (i ? "/" : "") + value_of(f, col_keys[i]);
+    if (std::find(rows.begin(), rows.end(), r) == rows.end()) rows.push_back(r);
+    if (std::find(cols.begin(), cols.end(), c) == cols.end()) cols.push_back(c);
+    const auto it = f.finals.find(metrics[0]);
+    if (f.run->status != "ok" || it == f.finals.end()) continue;
+    cells[{r, c}].push_back(it->second);
+    ++ok;
+  }
+  ResultsTable t;
+  std::string corner = short_key(row_key) + " \\ ";
+  for (std::size_t i = 0; i < col_keys.size(); ++i) corner += (i ? "/" : "") + short_key(col_keys[i]);
+  t.columns.push_back(corner);
+  t.columns.insert(t.columns.end(), cols.begin(), cols.end());
+  for (const auto& r : rows) {
+    std::vector<Cell> row{Cell{r, {}, {}, 0}};
+    for (const auto& c : cols) row.push_back(mean_cell(cells[{r, c}]));
+    t.rows.push_back(std::move(row));
+  }
+  t.footnotes.push_back(metrics[0] + ", mean ± std over seeds; " + std::to_string(ok) + " runs ok of " +
+                        std::to_string(flat.size()));
+  return t;
+}
+
+}  // namespace
 
 ResultsTable build_results_table(const std::vector<RunRecord>& runs, const ShowOptions& o) {
   if (o.format != "table" && o.format != "csv" && o.format != "json" && o.format != "markdown")
@@ -151,6 +244,9 @@ ResultsTable build_results_table(const std::vector<RunRecord>& runs, const ShowO
     }
   }
 
+  if (!o.pivot.empty() && o.aggregate) throw ConfigError("--pivot already averages over seeds: drop --aggregate");
+  if (!o.pivot.empty()) return pivot_table(flat, o.pivot, metrics, swept_keys, swept_key_of, unknown);
+
   ResultsTable t;
   std::vector<std::string> group_keys;
   for (const auto& k : swept_keys)
@@ -185,20 +281,7 @@ ResultsTable build_results_table(const std::vector<RunRecord>& runs, const ShowO
         std::vector<double> xs;
         for (const Flat* f : members)
           if (auto it = f->finals.find(m); f->run->status == "ok" && it != f->finals.end()) xs.push_back(it->second);
-        Cell c;
-        c.n = std::int64_t(xs.size());
-        if (!xs.empty()) {
-          double mean = 0;
-          for (double x : xs) mean += x;
-          mean /= double(xs.size());
-          double ss = 0;
-          for (double x : xs) ss += (x - mean) * (x - mean);
-          c.value = mean;
-          // The sample std of one run is undefined: NaN, shown as a blank / null.
-          c.std = xs.size() > 1 ? std::sqrt(ss / double(xs.size() - 1)) : std::nan("");
-          c.text = format_metric(mean) + (xs.size() > 1 ? " ± " + format_metric(*c.std) : "");
-        }
-        row.push_back(c);
+        row.push_back(mean_cell(xs));
       }
       t.rows.push_back(std::move(row));
     }

@@ -17,6 +17,9 @@ struct ShowOptions {
   std::string sort;                  ///< a column to sort by; a leading '-' sorts descending
   std::vector<std::string> where;    ///< "key=value", "key!=value", "metric<3.5" (=, !=, <, <=, >, >=)
   std::string format = "table";      ///< table | csv | json | markdown
+  /// "ROW_KEY:COL_KEY[,COL_KEY...]": one metric as a grid, a row per value of ROW_KEY, a column per
+  /// combination of the COL_KEYs, each cell mean ± std over the ok runs (the seeds). Empty: no pivot.
+  std::string pivot;
 };
 
 /// A cell: text for keys and labels, or a number (for an aggregate, mean and sample std over n runs).

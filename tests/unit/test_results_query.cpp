@@ -2,6 +2,7 @@
 // metrics, --sort, --metrics, and the CSV / JSON renderings.
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <sstream>
 
 #include "genlab/error.hpp"
@@ -90,6 +91,41 @@ TEST_CASE("a swept key may be named without its section unless that is ambiguous
   REQUIRE(build_results_table(runs, o).rows.size() == 1);
   o.where = {"name=a"};
   CHECK_THROWS_WITH(build_results_table(runs, o), "'name' is ambiguous: dataset.name or model.name (write it in full)");
+}
+
+TEST_CASE("--pivot: one metric as a grid of row and column keys, mean and std over seeds", "[show]") {
+  std::vector<RunRecord> runs;
+  std::int64_t i = 0;
+  for (const char* data : {"a", "b"})
+    for (int k : {1, 2})
+      for (int seed : {1, 2})
+        runs.push_back(run(i++, std::string(R"({"dataset.name": ")") + data + R"(", "model.k": )" + std::to_string(k) +
+                                    R"(, "model.rule": "x", "seed": )" + std::to_string(seed) + "}",
+                           {{"nll", 10.0 * k + seed + (data[0] == 'b' ? 100 : 0)}, {"time", 1}}));
+  runs.back().status = "failed";
+  ShowOptions o;
+  o.pivot = "name:k";
+  o.metrics = {"nll"};
+  const ResultsTable t = build_results_table(runs, o);
+  REQUIRE(t.columns == std::vector<std::string>{"dataset.name \\ model.k", "1", "2"});
+  REQUIRE(t.rows.size() == 2);
+  CHECK(t.rows[0][0].text == "a");
+  CHECK(*t.rows[0][1].value == Approx(11.5));  // seeds 1 and 2: 11, 12
+  CHECK(*t.rows[0][1].std == Approx(std::sqrt(0.5)));
+  CHECK(t.rows[1][2].n == 1);  // b, k = 2: one run failed
+  CHECK(*t.rows[1][2].value == Approx(121));
+  CHECK(t.footnotes.back() == "nll, mean ± std over seeds; 7 runs ok of 8");
+  CHECK_THAT(render(t, "markdown"), Catch::StartsWith("| dataset.name \\ model.k | 1 | 2 |\n|---|---|---|\n| a | 11.5 ± 0.707107 |"));
+  o.pivot = "name:k,rule";
+  CHECK(build_results_table(runs, o).columns == std::vector<std::string>{"dataset.name \\ model.k/model.rule", "1/x", "2/x"});
+  o.pivot = "k:rule";
+  CHECK_THROWS_WITH(build_results_table(runs, o), Catch::Contains("the runs also differ in dataset.name (2 values)"));
+  o.pivot = "name:k";
+  o.metrics = {};
+  CHECK_THROWS_WITH(build_results_table(runs, o), Catch::Contains("name exactly one metric"));
+  o.metrics = {"nll"};
+  o.pivot = "name";
+  CHECK_THROWS_WITH(build_results_table(runs, o), Catch::Contains("expected ROW_KEY:COL_KEY"));
 }
 
 TEST_CASE("bad show options name the problem", "[show]") {
