@@ -93,7 +93,7 @@ TEST_CASE("a swept key may be named without its section unless that is ambiguous
   CHECK_THROWS_WITH(build_results_table(runs, o), "'name' is ambiguous: dataset.name or model.name (write it in full)");
 }
 
-TEST_CASE("--pivot: one metric as a grid of row and column keys, mean and std over seeds", "[show]") {
+TEST_CASE("show pivot: one metric as a grid of row and column keys, mean and std over seeds", "[show]") {
   std::vector<RunRecord> runs;
   std::int64_t i = 0;
   for (const char* data : {"a", "b"})
