@@ -14,6 +14,7 @@
 #include <chrono>
 #include <cstdio>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <sstream>
 
@@ -252,16 +253,16 @@ RunSummary run_plan_mpi(const ExperimentPlan& plan, const Registry& registry, Ru
   if (opt.jobs <= 0) opt.jobs = default_jobs();
   opt.live = false;  // the live line would show rank 0's own runs only: plain lines, one per run, instead
   RunSummary summary;
+  // The feed outlives the try: on an error MPI_Abort ends the process before the coordinator's destructor
+  // could wait for ranks that will never say they are through.
+  std::unique_ptr<RunFeed> feed;
+  if (rank == 0)
+    feed = std::make_unique<Coordinator>(size, stop);
+  else
+    feed = std::make_unique<Worker>();
+  opt.feed = feed.get();
   try {
-    if (rank == 0) {
-      Coordinator feed(size, stop);
-      opt.feed = &feed;
-      summary = run_plan(plan, registry, opt, stop);
-    } else {
-      Worker feed;
-      opt.feed = &feed;
-      summary = run_plan(plan, registry, opt, stop);
-    }
+    summary = run_plan(plan, registry, opt, stop);
   } catch (const std::exception& e) {
     // A rank that cannot go on (its results folder unwritable, a dataset missing) takes the job down: the
     // others would wait for it forever.
