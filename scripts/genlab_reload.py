@@ -259,15 +259,19 @@ LOG_PROB = {"fvsbn": fvsbn_log_prob, "nade": nade_log_prob, "made": made_log_pro
 def vae_estimates(m, P, run, data, batch_size):
     """test_nll_elbo and test_nll_iwae_k<k>, each batch with genlab's stream estimates/<e>/<batch>."""
     latent, act = int(m["latent"]), m["activation"]
-    if m["likelihood"] != "bernoulli":
-        raise SystemExit("vae: this reader does the Bernoulli decoder only")
+    if m["likelihood"] == "gaussian":  # a diagonal Gaussian: learned log-variances, or the fixed std (float32)
+        lv_x = P["decoder.log_var"] if m["variance"] == "learned" else \
+            np.float64(np.float32(2 * math.log(m["std"])))
 
     def encode(x):
         h = mlp(P, "encoder", x, act)
         return h[:, :latent], h[:, latent:]
 
     def log_px(z, x):
-        return bernoulli_log_prob(mlp(P, "decoder", z, act), x)
+        out = mlp(P, "decoder", z, act)
+        if m["likelihood"] == "bernoulli":
+            return bernoulli_log_prob(out, x)
+        return (-0.5 * (math.log(2 * math.pi) + lv_x + (x - out) ** 2 * np.exp(-lv_x))).sum(axis=1)
 
     def std_normal(e):
         return (-0.5 * e * e - 0.5 * math.log(2 * math.pi)).sum(axis=1)

@@ -677,13 +677,15 @@ TEST_CASE("export: numpy and h5py alone rebuild one model of every family and re
       "               {repeat: 2, layers: [{type: additive_coupling, hidden: [6]}]}, {type: scale}]}}\n"
       "    - {dataset: {binarize: dynamic}, model: {name: vae, encoder: [16], decoder: [16], latent: 2,\n"
       "                                             eval_k: [1, 3], nll_k: 20}}\n"
+      "    - {dataset: {dequantize: true}, model: {name: vae, encoder: [16], decoder: [16], latent: 2,\n"
+      "                                           likelihood: gaussian, eval_k: [2], nll_k: 0}}\n"
       "    - {model: {name: mlp_classifier, hidden: [8]}}\n"
       "    - {model: {name: perceptron, positive_class: 3}}\n");
   const ProcessResult r = box.genlab({"run", exp, "--jobs", "2"});
   INFO(r.output);
   REQUIRE(r.exit_code == 0);
   const auto files = run_files(box.results("export"));
-  REQUIRE(files.size() == 8);
+  REQUIRE(files.size() == 9);
   std::set<std::string> components;
   for (const auto& f : files) {
     const RunRecord rec = h5::read_run(f.string(), true);
@@ -691,19 +693,19 @@ TEST_CASE("export: numpy and h5py alone rebuild one model of every family and re
     if (rec.component == "flow") CHECK_THAT(rec.model_export, Catch::Contains("\"conditioning\""));
     if (rec.component == "made") CHECK_THAT(rec.model_export, Catch::Contains("\"eval_masks\":2"));
   }
-  CHECK(components.size() == 8);
+  CHECK(components.size() == 8);  // two VAEs: Bernoulli and Gaussian decoders
   std::vector<std::string> args{"/usr/bin/python3", std::string(GENLAB_SOURCE_DIR) + "/scripts/genlab_reload.py",
                                 "--check", "1e-4"};
   for (const auto& f : files) args.push_back(f.string());
   const ProcessResult check = run(args, {}, box.dir.string());
   INFO(check.output);
   REQUIRE(check.exit_code == 0);
-  // Every model's figures were recomputed: test_nll (5 models), the VAE's 4 estimates (ELBO, k = 1, 3, 20),
-  // accuracy and cross-entropy for each classifier.
+  // Every model's figures were recomputed: test_nll (5 models), the Bernoulli VAE's 4 estimates (ELBO, k = 1,
+  // 3, 20) and the Gaussian one's 2 (ELBO, k = 2), accuracy and cross-entropy for each classifier.
   std::size_t lines = 0;
   for (std::size_t p = check.output.find("rel. diff"); p != std::string::npos; p = check.output.find("rel. diff", p + 1))
     ++lines;
-  CHECK(lines == 5 + 4 + 2 * 2);
+  CHECK(lines == 5 + 4 + 2 + 2 * 2);
 }
 
 TEST_CASE("sample on 2D data stores the points and draws them as a scatter PNG", "[e2e][post_run]") {
