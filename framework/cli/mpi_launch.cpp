@@ -97,9 +97,9 @@ class Coordinator final : public RunFeed {
     if (comm_.joinable()) comm_.join();
   }
 
-  void start(const std::vector<std::size_t>& todo, std::function<void(const RunOutcome&)> report) override {
-    queue_.assign(todo.begin(), todo.end());
-    total_ = todo.size();
+  void start(const std::vector<std::size_t>& pending, std::function<void(const RunOutcome&)> report) override {
+    queue_.assign(pending.begin(), pending.end());
+    total_ = pending.size();
     report_ = std::move(report);
     comm_ = std::thread([this] { serve(); });
   }

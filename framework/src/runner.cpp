@@ -272,20 +272,22 @@ RunOutcome execute_one(std::size_t plan_index, const RunSpec& spec, const Experi
 // The feed of a process that runs its list alone: the runs to do, in sweep order, to whichever worker is free.
 class ListFeed final : public RunFeed {
  public:
-  void start(const std::vector<std::size_t>& todo, std::function<void(const RunOutcome&)>) override { todo_ = todo; }
+  void start(const std::vector<std::size_t>& pending, std::function<void(const RunOutcome&)>) override {
+    pending_ = pending;
+  }
   std::optional<std::size_t> next(bool stopping) override {
     if (stopping) return std::nullopt;
     const std::size_t k = next_++;
-    if (k >= todo_.size()) return std::nullopt;
-    return todo_[k];
+    if (k >= pending_.size()) return std::nullopt;
+    return pending_[k];
   }
   void done(const RunOutcome&) override {}
   void finish() override {}
   bool reports() const override { return true; }
-  std::size_t total() const override { return todo_.size(); }
+  std::size_t total() const override { return pending_.size(); }
 
  private:
-  std::vector<std::size_t> todo_;
+  std::vector<std::size_t> pending_;
   std::atomic<std::size_t> next_{0};
 };
 
@@ -309,9 +311,13 @@ RunSummary run_plan(const ExperimentPlan& plan, const Registry& registry, const 
   RunSummary summary;
   summary.dir = store.dir();
   summary.planned = plan.runs.size();
-  std::vector<std::size_t> todo;  // positions in plan.runs
+  ListFeed list;
+  RunFeed& feed = opt.feed ? *opt.feed : list;
+  // The runs still to do: only a process that hands runs out needs them (an MPI worker asks rank 0), so
+  // only it reads the run files' statuses.
+  std::vector<std::size_t> pending;  // positions in plan.runs
   std::vector<std::string> warnings = plan.warnings;
-  for (std::size_t i = 0; i < plan.runs.size(); ++i) {
+  for (std::size_t i = 0; i < plan.runs.size() && feed.reports(); ++i) {
     const RunSpec& r = plan.runs[i];
     if (!in_shard(r.index, opt.shard_index, opt.shard_count)) continue;
     ++summary.selected;
@@ -322,13 +328,11 @@ RunSummary run_plan(const ExperimentPlan& plan, const Registry& registry, const 
       ++summary.skipped;
       continue;
     }
-    todo.push_back(i);
+    pending.push_back(i);
   }
   const int jobs = opt.jobs > 0 ? opt.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   RunOptions eff = opt;
   eff.jobs = jobs;
-  ListFeed list;
-  RunFeed& feed = opt.feed ? *opt.feed : list;
   if (!feed.reports()) eff.live = false;
   Session session(plan, registry, eff, store);
   std::mutex summary_mutex;
@@ -339,7 +343,7 @@ RunSummary run_plan(const ExperimentPlan& plan, const Registry& registry, const 
     }
     session.maybe_rebuild_index(2.0);
   };
-  feed.start(todo, report);
+  feed.start(pending, report);
   session.set_total(feed.total());
   const bool reports = feed.reports();
   if (reports) {

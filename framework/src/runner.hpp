@@ -27,7 +27,7 @@ class RunFeed {
   virtual ~RunFeed() = default;
   /// Before any next(): the runs this process found still to do (plan indices, sweep order), and where to
   /// report runs done elsewhere (the coordinator reports them like its own; workers get no callback use).
-  virtual void start(const std::vector<std::size_t>& todo, std::function<void(const RunOutcome&)> report_remote) = 0;
+  virtual void start(const std::vector<std::size_t>& pending, std::function<void(const RunOutcome&)> report_remote) = 0;
   /// The next run to do (a plan index), or nullopt when there is none left. May block; thread-safe.
   virtual std::optional<std::size_t> next(bool stopping) = 0;
   /// A run this process did has ended and its file is written. Thread-safe.

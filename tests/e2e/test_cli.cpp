@@ -435,14 +435,20 @@ void write_fake_mnist(const fs::path& dir) {
   }
 }
 
+// Writes the stand-in MNIST into the sandbox and returns the start of a dataset map that reads it
+// ("name: mnist, data_dir: ..."): the caller adds its sizes and transform.
+std::string fake_mnist_dataset(const Sandbox& box) {
+  write_fake_mnist(box.dir / "data" / "mnist");
+  return "name: mnist, data_dir: " + (box.dir / "data").string();
+}
+
 }  // namespace
 
 TEST_CASE("sample and inpaint reload a finished run: draws in the run file, valid PNG grids", "[e2e][post_run]") {
   Sandbox box("post_run");
-  write_fake_mnist(box.dir / "data" / "mnist");
   const std::string exp = box.write(
       "ar.yaml",
-      "name: ar\nseed: 2\ndataset: {name: mnist, data_dir: " + (box.dir / "data").string() +
+      "name: ar\nseed: 2\ndataset: {" + fake_mnist_dataset(box) +
           ", n_train: 2000, n_valid: 200, binarize: fixed}\n"
           "model: {name: made, hidden: [64], masks: 2}\ntrain: {lr: 0.01, epochs: 3, batch_size: 50}\n");
   const auto files = run_single(box, exp, "ar");
@@ -503,10 +509,9 @@ TEST_CASE("sample and inpaint reload a finished run: draws in the run file, vali
 TEST_CASE("a NICE flow on dequantized images: genlab inpaint keeps the observed pixels and names its method",
           "[e2e][post_run][flows]") {
   Sandbox box("flow_inpaint");
-  write_fake_mnist(box.dir / "data" / "mnist");
   const std::string exp = box.write(
       "nice.yaml",
-      "name: nice\nseed: 2\ndataset: {name: mnist, data_dir: " + (box.dir / "data").string() +
+      "name: nice\nseed: 2\ndataset: {" + fake_mnist_dataset(box) +
           ", n_train: 1000, n_valid: 200, dequantize: true}\n"
           "model:\n  name: flow\n  prior: logistic\n  inpaint_steps: 15\n  inpaint_step: 0.001\n"
           "  inpaint_range: [0, 1]\n  layers:\n    - repeat: 2\n      layers: [{type: additive_coupling, hidden: [32]}]\n"
@@ -606,9 +611,8 @@ TEST_CASE("train.max_wall_time stops training cleanly, evaluates, and marks the 
 TEST_CASE("eval re-evaluates a finished run: unchanged it reproduces the test metrics, --set adds new ones",
           "[e2e][post_run][eval]") {
   Sandbox box("eval");
-  write_fake_mnist(box.dir / "data" / "mnist");
   const std::string exp = box.write(
-      "v.yaml", "name: v\nseed: 3\ndataset: {name: mnist, data_dir: " + (box.dir / "data").string() +
+      "v.yaml", "name: v\nseed: 3\ndataset: {" + fake_mnist_dataset(box) +
                     ", n_train: 1000, n_valid: 100, binarize: dynamic}\n"
                     "model: {name: vae, encoder: [32], decoder: [32], latent: 4, eval_k: [1, 5], nll_k: 8}\n"
                     "train: {epochs: 2, batch_size: 50}\n");
@@ -656,11 +660,10 @@ TEST_CASE("export: numpy and h5py alone rebuild one model of every family and re
   // dequantization with a logit); the reader (scripts/genlab_reload.py) knows nothing but the run file, the
   // documented layout and the idx files.
   Sandbox box("export");
-  write_fake_mnist(box.dir / "data" / "mnist");
   const std::string exp = box.write(
       "export.yaml",
       "name: export\nseed: 4\n"
-      "dataset: {name: mnist, data_dir: " + (box.dir / "data").string() + ", n_train: 300, n_valid: 100}\n"
+      "dataset: {" + fake_mnist_dataset(box) + ", n_train: 300, n_valid: 100}\n"
       "model: {name: gaussian_mixture, components: 3}\n"
       "train: {lr: 0.01, epochs: 2, batch_size: 50}\n"
       "eval: {batch_size: 700}\n"
