@@ -59,7 +59,7 @@ class MadeSized : public Model {
   nn::ParamSet<float>& params() override { return ps_; }
   ad::Var<float> loss(ad::Graph<float>& g, const Matrix& batch, Rng&) override {
     const auto x = g.constant(batch);
-    const auto logits = out_(g, ad::relu(in_(g, x)));
+    const auto logits = out_(g, in_(g, x, nn::Activation::Relu));
     return ad::sum(ad::bce_with_logits(logits, x)) * (1.0f / float(batch.rows()));
   }
 

@@ -83,7 +83,7 @@ ModelExport Made::export_model() const {
 V Made::logits(ad::Graph<float>& g, const V& x, int k) {
   GENLAB_ASSERT(k == current_, "made: logits for a mask that is not selected");
   V h = x;
-  for (std::size_t l = 0; l + 1 < layers_.size(); ++l) h = nn::activate(layers_[l](g, h), activation_);
+  for (std::size_t l = 0; l + 1 < layers_.size(); ++l) h = layers_[l](g, h, activation_);
   V out = layers_.back()(g, h);
   if (direct_) out = ad::add(out, ad::matmul(x, ad::mask(direct_->var(g), direct_mask_)));
   return out;

@@ -154,6 +154,10 @@ TEST_CASE("gradients of reductions", "[ad][gradcheck]") {
 TEST_CASE("gradients of matmul and column ops", "[ad][gradcheck]") {
   check_op("matmul", {{3, 4}, {4, 2}}, [](auto& v) { return matmul(v[0], v[1]); });
   check_op("matmul vector", {{1, 5}, {5, 3}}, [](auto& v) { return matmul(v[0], v[1]); });
+  check_op("affine", {{3, 4}, {4, 5}, {1, 5}}, [](auto& v) { return affine(v[0], v[1], v[2]); });
+  // The pre-activations are sums of random products: none falls within the finite-difference step of the
+  // ReLU's kink for this seed (the check would fail loudly if one did).
+  check_op("affine_relu", {{3, 4}, {4, 5}, {1, 5}}, [](auto& v) { return affine_relu(v[0], v[1], v[2]); });
   check_op("slice_cols", {{3, 6}}, [](auto& v) { return slice_cols(v[0], 2, 3); });
   check_op("concat_cols", {{3, 2}, {3, 4}}, [](auto& v) { return concat_cols(v[0], v[1]); });
   check_op("permute_cols", {{3, 5}}, [](auto& v) { return permute_cols(v[0], {3, 0, 4, 1, 2}); });
@@ -272,4 +276,54 @@ TEST_CASE("repeat_rows keeps the k copies of a row together, reshape keeps row-m
   CHECK(w(0, 2) == 1);
   CHECK(w(1, 5) == 4);
   CHECK_THROWS_WITH(reshape(g.constant(x), 3, 1), "reshape: 2x2 to 3x1");
+}
+
+// The float path runs the packed GEMM with the bias and ReLU in its epilogue (applied once, after the last
+// K block) and the fused backward; it must give what the unfused ops give.
+TEST_CASE("affine and affine_relu in float agree with matmul + add (+ relu), value and gradients", "[ad]") {
+  Rng rng(21);
+  for (const bool relu : {false, true})
+    for (const Index k : {Index(7), Index(400), Index(1000)}) {  // below, at and over the 384-deep K block
+      const Index r = 23, c = 45;
+      Matrix xv(r, k), wv(k, c), bv(1, c), weights(r, c);
+      for (Matrix* m : {&xv, &wv, &bv, &weights})
+        for (Index i = 0; i < m->size(); ++i) m->data()[i] = static_cast<float>(rng.normal());
+      auto run = [&](bool fused, Matrix& y, Matrix& gx, Matrix& gw, Matrix& gb) {
+        Graph<float> g;
+        Matrix gwv(k, c), gbv(1, c);
+        const auto x = g.variable(xv), w = g.parameter(wv, gwv), b = g.parameter(bv, gbv);
+        Var<float> out;
+        if (fused)
+          out = relu ? affine_relu(x, w, b) : affine(x, w, b);
+        else
+          out = relu ? ad::relu(add(matmul(x, w), b)) : add(matmul(x, w), b);
+        g.backward(sum(mul(out, g.constant(weights))));
+        y = out.value();
+        gx = x.grad();
+        gw = gwv;
+        gb = gbv;
+      };
+      Matrix y1, gx1, gw1, gb1, y2, gx2, gw2, gb2;
+      run(true, y1, gx1, gw1, gb1);
+      run(false, y2, gx2, gw2, gb2);
+      INFO("relu=" << relu << " k=" << k);
+      CHECK(y1 == y2);  // same operations in the same order: bitwise
+      CHECK((gx1 - gx2).cwiseAbs().maxCoeff() <= 1e-5f * (1 + gx2.cwiseAbs().maxCoeff()));
+      CHECK((gw1 - gw2).cwiseAbs().maxCoeff() <= 1e-5f * (1 + gw2.cwiseAbs().maxCoeff()));
+      CHECK((gb1 - gb2).cwiseAbs().maxCoeff() <= 1e-5f * (1 + gb2.cwiseAbs().maxCoeff()));
+    }
+}
+
+TEST_CASE("affine checks its shapes, and a NaN pre-activation stays NaN through the fused ReLU", "[ad]") {
+  Graph<float> g;
+  const auto x = g.constant(Matrix::Ones(20, 40)), w = g.constant(Matrix::Ones(40, 50));
+  CHECK_THROWS_WITH(affine(x, w, g.constant(Matrix::Ones(1, 49))),
+                    "affine: bias 1x49 for a product with 50 columns (want 1x50)");
+  CHECK_THROWS_WITH(affine_relu(w, w, g.constant(Matrix::Ones(1, 50))), Catch::Contains("inner dimensions differ"));
+  Matrix bias = Matrix::Constant(1, 50, -100.0f);
+  bias(0, 3) = std::numeric_limits<float>::quiet_NaN();
+  const Matrix y = affine_relu(x, w, g.constant(bias)).value();
+  CHECK(std::isnan(y(0, 3)));
+  CHECK(std::isnan(y(19, 3)));
+  CHECK(y(0, 0) == 0.0f);
 }

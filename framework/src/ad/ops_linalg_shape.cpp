@@ -46,6 +46,69 @@ Var<T> matmul(const Var<T>& a, const Var<T>& b) {
   return Var<T>(&g, static_cast<int>(g.size()) - 1);
 }
 
+// y = act(x w + b). Backward: dz = dy * act'(z) in one pass that also sums the bias gradient (for ReLU,
+// dz = dy where y > 0), then dw = x^T dz and dx = dz w^T as for matmul. n.scalar[0] = 1 marks the ReLU.
+template <class T>
+void affine_backward(Graph<T>& g, Node<T>& n) {
+  const Tensor<T>& xv = *in(g, n, 0).value;
+  const Tensor<T>& wv = *in(g, n, 1).value;
+  Tensor<T>* dz = n.grad;
+  const Index rows = n.grad->rows(), cols = n.grad->cols();
+  bool add = false;
+  Tensor<T>* gb = g.grad_target(n.inputs[2], add);
+  T* bias_sum = nullptr;
+  if (gb != nullptr) {
+    if (!add) gb->setZero();
+    bias_sum = gb->data();
+  }
+  if (n.scalar[0] != T(0)) {
+    n.scratch.resize(rows, cols);
+    dz = &n.scratch;
+  }
+  for (Index i = 0; i < rows; ++i) {  // row by row, so the bias sum reads dz while it is in L1
+    const T* dy = n.grad->data() + i * cols;
+    T* d = dz->data() + i * cols;
+    if (dz != n.grad) {
+      const T* y = n.value->data() + i * cols;
+      for (Index j = 0; j < cols; ++j) d[j] = y[j] > T(0) ? dy[j] : T(0);
+    }
+    if (bias_sum != nullptr)
+      for (Index j = 0; j < cols; ++j) bias_sum[j] += d[j];
+  }
+  if (Tensor<T>* gw = g.grad_target(n.inputs[1], add)) product(xv, true, *dz, false, add, *gw);
+  if (Tensor<T>* gx = g.grad_target(n.inputs[0], add)) product(*dz, false, wv, true, add, *gx);
+}
+
+template <class T>
+Var<T> affine_op(const char* op, const Var<T>& x, const Var<T>& w, const Var<T>& b, bool relu) {
+  if (x.cols() != w.rows()) shape_error(op, "inner dimensions differ: " + shape(x) + " times " + shape(w));
+  if (b.rows() != 1 || b.cols() != w.cols())
+    shape_error(op, "bias " + shape(b) + " for a product with " + std::to_string(w.cols()) + " columns (want 1x" +
+                        std::to_string(w.cols()) + ")");
+  Graph<T>& g = *x.graph();
+  Node<T>& n = g.new_node(op, {x, w, b}, x.rows(), w.cols(), affine_backward<T>);
+  n.scalar[0] = relu ? T(1) : T(0);
+  if constexpr (std::is_same_v<T, float>) {
+    linalg::gemm(1.0f, linalg::view(x.value()), linalg::view(w.value()), 0.0f, linalg::view(*n.value),
+                 linalg::Epilogue{b.value().data(), relu});
+  } else {
+    n.value->noalias() = x.value() * w.value();
+    n.value->rowwise() += b.value().row(0);
+    if (relu) *n.value = n.value->cwiseMax(T(0));
+  }
+  return Var<T>(&g, static_cast<int>(g.size()) - 1);
+}
+
+template <class T>
+Var<T> affine(const Var<T>& x, const Var<T>& w, const Var<T>& b) {
+  return affine_op("affine", x, w, b, false);
+}
+
+template <class T>
+Var<T> affine_relu(const Var<T>& x, const Var<T>& w, const Var<T>& b) {
+  return affine_op("affine_relu", x, w, b, true);
+}
+
 template <class T>
 Var<T> slice_cols(const Var<T>& x, Index start, Index count) {
   if (start < 0 || count < 0 || start + count > x.cols())
@@ -115,6 +178,10 @@ Var<T> permute_cols(const Var<T>& x, const std::vector<Index>& perm) {
 }
 
 GENLAB_AD_INSTANTIATE_2(matmul)
+template Var<float> affine<float>(const Var<float>&, const Var<float>&, const Var<float>&);
+template Var<double> affine<double>(const Var<double>&, const Var<double>&, const Var<double>&);
+template Var<float> affine_relu<float>(const Var<float>&, const Var<float>&, const Var<float>&);
+template Var<double> affine_relu<double>(const Var<double>&, const Var<double>&, const Var<double>&);
 GENLAB_AD_INSTANTIATE_2(concat_cols)
 // Each row repeated k times in place: row r*k+s of the output is row r of x (k samples per example, kept
 // next to their example). Backward sums each group of k rows, as k strided views.

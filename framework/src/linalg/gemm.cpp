@@ -168,11 +168,10 @@ GENLAB_AVX512 void pack_a(const ConstView& a, Index i0, Index mi, Index k0, Inde
 }
 
 // C[0:m, 0:n] = alpha * (a_panel b_panel) + beta * C, with m <= MR and n <= NR. beta == 0 never reads C.
-GENLAB_AVX512 void kernel_avx512(Index kc,
-                                                                                     const float* __restrict a,
-                                                                                     const float* __restrict b,
-                                                                                     float* c, Index ldc, Index m,
-                                                                                     Index n, float alpha, float beta) {
+// The epilogue's bias pointer is already offset to the tile's first column; nullptr-bias and relu = false
+// when this is not the last K block.
+GENLAB_AVX512 void kernel_avx512(Index kc, const float* __restrict a, const float* __restrict b, float* c, Index ldc,
+                                 Index m, Index n, float alpha, float beta, const float* bias, bool relu) {
   __m512 acc[MR][NV];
 #pragma GCC unroll 10
   for (Index i = 0; i < MR; ++i)
@@ -189,11 +188,12 @@ GENLAB_AVX512 void kernel_avx512(Index kc,
       for (Index v = 0; v < NV; ++v) acc[i][v] = _mm512_fmadd_ps(ai, bv[v], acc[i][v]);
     }
   }
-  const __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
+  const __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta), zero = _mm512_setzero_ps();
   __mmask16 mask[NV];
+  __m512 bias_v[NV];
   for (Index v = 0; v < NV; ++v) {
-    const Index left = std::clamp<Index>(n - 16 * v, 0, 16);
-    mask[v] = static_cast<__mmask16>((1u << left) - 1u);
+    mask[v] = first_lanes(n - 16 * v);
+    bias_v[v] = bias != nullptr ? _mm512_maskz_loadu_ps(mask[v], bias + 16 * v) : zero;
   }
 #pragma GCC unroll 10
   for (Index i = 0; i < MR; ++i) {
@@ -203,6 +203,8 @@ GENLAB_AVX512 void kernel_avx512(Index kc,
     for (Index v = 0; v < NV; ++v) {
       __m512 r = _mm512_mul_ps(va, acc[i][v]);
       if (beta != 0.0f) r = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(mask[v], row + 16 * v), r);
+      if (bias != nullptr) r = _mm512_add_ps(r, bias_v[v]);
+      if (relu) r = _mm512_max_ps(zero, r);  // max returns its second operand when one is NaN
       _mm512_mask_storeu_ps(row + 16 * v, mask[v], r);
     }
   }
@@ -238,7 +240,8 @@ void gemm_eigen(float alpha, const ConstView& a, const ConstView& b, float beta,
   });
 }
 
-void gemm_packed(float alpha, const ConstView& a, const ConstView& b, float beta, const View& c) {
+void gemm_packed(float alpha, const ConstView& a, const ConstView& b, float beta, const View& c,
+                 const Epilogue& epi) {
   const Index M = c.rows, N = c.cols, K = a.cols;
   const Index panels_n = (N + NR - 1) / NR;
   const Index panels_m = (M + MR - 1) / MR;
@@ -252,6 +255,7 @@ void gemm_packed(float alpha, const ConstView& a, const ConstView& b, float beta
     for (Index k0 = 0; k0 < K; k0 += KC) {
       const Index kc = std::min(KC, K - k0);
       const float beta_k = k0 == 0 ? beta : 1.0f;  // later K blocks add to what the first one wrote
+      const bool last = k0 + kc == K;             // the epilogue acts on the finished sum only
       if (parallel && panels_n > 8) {
         tbb::parallel_for(tbb::blocked_range<Index>(0, panels_n, 8),
                           [&](const tbb::blocked_range<Index>& r) { pack_b(b, k0, kc, r.begin(), r.end(), bp); });
@@ -266,7 +270,8 @@ void gemm_packed(float alpha, const ConstView& a, const ConstView& b, float beta
           const Index j0 = pj * NR, nj = std::min(NR, N - j0);
           for (Index pi = 0; pi * MR < mi; ++pi)
             kernel_avx512(kc, ap + pi * kc * MR, bp + pj * kc * NR, c.data + (i0 + pi * MR) * c.row_stride + j0,
-                          c.row_stride, std::min(MR, mi - pi * MR), nj, alpha, beta_k);
+                          c.row_stride, std::min(MR, mi - pi * MR), nj, alpha, beta_k,
+                          last && epi.bias != nullptr ? epi.bias + j0 : nullptr, last && epi.relu);
         }
       };
       if (parallel && chunks > 1) {
@@ -283,9 +288,25 @@ void gemm_packed(float alpha, const ConstView& a, const ConstView& b, float beta
   });
 }
 
+// The epilogue as a pass of its own, for the paths that do not fuse it.
+void apply_epilogue(const View& c, const Epilogue& epi) {
+  if (epi.bias == nullptr && !epi.relu) return;
+  for (Index i = 0; i < c.rows; ++i) {
+    float* row = c.data + i * c.row_stride;
+    if (epi.bias != nullptr)
+      for (Index j = 0; j < c.cols; ++j) row[j] += epi.bias[j];
+    if (epi.relu)
+      for (Index j = 0; j < c.cols; ++j) row[j] = row[j] > 0.0f || row[j] != row[j] ? row[j] : 0.0f;
+  }
+}
+
 }  // namespace
 
 void gemm(float alpha, const ConstView& a, const ConstView& b, float beta, const View& c) {
+  gemm(alpha, a, b, beta, c, Epilogue{});
+}
+
+void gemm(float alpha, const ConstView& a, const ConstView& b, float beta, const View& c, const Epilogue& epi) {
   GENLAB_ASSERT(a.cols == b.rows && c.rows == a.rows && c.cols == b.cols, "gemm: operand shapes disagree");
   if (c.rows == 0 || c.cols == 0) return;
   if (a.cols == 0) {  // empty sum
@@ -294,12 +315,14 @@ void gemm(float alpha, const ConstView& a, const ConstView& b, float beta, const
         float& x = c.data[i * c.row_stride + j];
         x = beta == 0.0f ? 0.0f : beta * x;
       }
+    apply_epilogue(c, epi);
     return;
   }
   if (!cpu_has_avx512() || double(c.rows) * double(c.cols) * double(a.cols) < kSmallProduct || c.rows < 4) {
     gemm_eigen(alpha, a, b, beta, c);
+    apply_epilogue(c, epi);
   } else {
-    gemm_packed(alpha, a, b, beta, c);
+    gemm_packed(alpha, a, b, beta, c, epi);
   }
 }
 

@@ -36,6 +36,12 @@ ad::Var<T> activate(const ad::Var<T>& x, Activation a) {
   return x;
 }
 
+template <class T>
+ad::Var<T> affine_activate(const ad::Var<T>& x, const ad::Var<T>& w, const ad::Var<T>& b, Activation a) {
+  if (a == Activation::Relu) return ad::affine_relu(x, w, b);
+  return activate(ad::affine(x, w, b), a);
+}
+
 namespace {
 template <class T>
 Tensor<T> init_weight(Index in, Index out, Rng& rng, Init init) {
@@ -59,8 +65,8 @@ Linear<T>::Linear(ParamSet<T>& params, const std::string& name, Index in, Index 
       b_(&params.add(name + ".b", Tensor<T>::Zero(1, out))) {}
 
 template <class T>
-ad::Var<T> Linear<T>::operator()(ad::Graph<T>& g, const ad::Var<T>& x) const {
-  return ad::add(ad::matmul(x, w_->var(g)), b_->var(g));
+ad::Var<T> Linear<T>::operator()(ad::Graph<T>& g, const ad::Var<T>& x, Activation a) const {
+  return affine_activate(x, w_->var(g), b_->var(g), a);
 }
 
 template <class T>
@@ -77,8 +83,8 @@ void MaskedLinear<T>::set_mask(const Tensor<T>& mask) {
 }
 
 template <class T>
-ad::Var<T> MaskedLinear<T>::operator()(ad::Graph<T>& g, const ad::Var<T>& x) const {
-  return ad::add(ad::matmul(x, ad::mask(linear_.weight().var(g), mask_)), linear_.bias().var(g));
+ad::Var<T> MaskedLinear<T>::operator()(ad::Graph<T>& g, const ad::Var<T>& x, Activation a) const {
+  return affine_activate(x, ad::mask(linear_.weight().var(g), mask_), linear_.bias().var(g), a);
 }
 
 template <class T>
@@ -97,15 +103,16 @@ Mlp<T>::Mlp(ParamSet<T>& params, const std::string& name, const std::vector<Inde
 template <class T>
 ad::Var<T> Mlp<T>::operator()(ad::Graph<T>& g, const ad::Var<T>& x) const {
   ad::Var<T> h = x;
-  for (std::size_t i = 0; i < layers_.size(); ++i) {
-    h = layers_[i](g, h);
-    if (i + 1 < layers_.size()) h = activate(h, hidden_);
-  }
+  for (std::size_t i = 0; i < layers_.size(); ++i) h = layers_[i](g, h, i + 1 < layers_.size() ? hidden_ : Activation::None);
   return h;
 }
 
 template ad::Var<float> activate<float>(const ad::Var<float>&, Activation);
 template ad::Var<double> activate<double>(const ad::Var<double>&, Activation);
+template ad::Var<float> affine_activate<float>(const ad::Var<float>&, const ad::Var<float>&, const ad::Var<float>&,
+                                               Activation);
+template ad::Var<double> affine_activate<double>(const ad::Var<double>&, const ad::Var<double>&,
+                                                 const ad::Var<double>&, Activation);
 template class Linear<float>;
 template class Linear<double>;
 template class MaskedLinear<float>;

@@ -74,6 +74,13 @@ Var<T> logsumexp_cols(const Var<T>& x);  ///< R x C -> R x 1, stable (max shifte
 // ---- linear algebra and shape ----
 template <class T>
 Var<T> matmul(const Var<T>& a, const Var<T>& b);  ///< (R x K)(K x C)
+/// x w + b for a 1 x C row b: a linear layer as one node. The bias is added as the product's tiles are
+/// written, and backward takes the bias gradient in its one pass over dy.
+template <class T>
+Var<T> affine(const Var<T>& x, const Var<T>& w, const Var<T>& b);
+/// relu(x w + b), fused the same way: no node, buffer or pass of its own for the bias or the ReLU.
+template <class T>
+Var<T> affine_relu(const Var<T>& x, const Var<T>& w, const Var<T>& b);
 template <class T>
 Var<T> slice_cols(const Var<T>& x, Index start, Index count);
 template <class T>

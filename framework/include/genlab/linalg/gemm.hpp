@@ -37,8 +37,18 @@ inline View view(Matrix& m) {
   return {m.data(), m.rows(), m.cols(), m.cols()};
 }
 
+/// Work done on each element of C as it leaves the product, while its tile is still in registers:
+/// c = act(c + bias[j]). A Linear layer's bias and ReLU then cost no pass of their own over C.
+struct Epilogue {
+  const float* bias = nullptr;  ///< N floats added to every row of C, or nullptr
+  bool relu = false;            ///< max(c, 0) after the bias (a NaN stays NaN)
+};
+
 /// C = alpha A B + beta C (beta == 0 never reads C, so C may hold garbage or NaN).
 GENLAB_EXPORT void gemm(float alpha, const ConstView& a, const ConstView& b, float beta, const View& c);
+/// C = act(alpha A B + beta C + bias), the epilogue applied once to the finished sum.
+GENLAB_EXPORT void gemm(float alpha, const ConstView& a, const ConstView& b, float beta, const View& c,
+                        const Epilogue& epilogue);
 
 /// Which kernel gemm() runs on this CPU ("avx512 12x32" or "eigen"), for benchmark and run metadata.
 GENLAB_EXPORT const char* gemm_kernel_name();

@@ -17,14 +17,18 @@ enum class Activation { None, Relu, Tanh, Sigmoid, Elu, LeakyRelu, Softplus };
 Activation activation_from_name(const std::string& name);
 template <class T>
 ad::Var<T> activate(const ad::Var<T>& x, Activation a);
+/// a(x w + b) with the bias, and a ReLU, fused into the product (ad::affine_relu); other activations
+/// follow as their own op.
+template <class T>
+ad::Var<T> affine_activate(const ad::Var<T>& x, const ad::Var<T>& w, const ad::Var<T>& b, Activation a);
 
 template <class T>
 class Linear {
  public:
   Linear() = default;
   Linear(ParamSet<T>& params, const std::string& name, Index in, Index out, Rng& rng, Init init = Init::Glorot);
-  /// x [batch x in] -> [batch x out]
-  ad::Var<T> operator()(ad::Graph<T>& g, const ad::Var<T>& x) const;
+  /// x [batch x in] -> [batch x out], then the activation (fused where it can be: see affine_activate)
+  ad::Var<T> operator()(ad::Graph<T>& g, const ad::Var<T>& x, Activation a = Activation::None) const;
   Parameter<T>& weight() const { return *w_; }
   Parameter<T>& bias() const { return *b_; }
 
@@ -42,7 +46,7 @@ class MaskedLinear {
   /// Sets the mask (in x out, entries 0 or 1); the layer starts fully connected.
   void set_mask(const Tensor<T>& mask);
   const Tensor<T>& mask() const { return mask_; }
-  ad::Var<T> operator()(ad::Graph<T>& g, const ad::Var<T>& x) const;
+  ad::Var<T> operator()(ad::Graph<T>& g, const ad::Var<T>& x, Activation a = Activation::None) const;
 
  private:
   Linear<T> linear_;
