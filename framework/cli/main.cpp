@@ -298,6 +298,8 @@ int cmd_show(const Args& a) {
   std::vector<std::string> problems;
   const auto runs = read_results(dir, &problems);
   render_results_table(build_results_table(runs, a.show), a.show.format, std::cout);
+  // csv and json stay machine-readable: runs not finished yet are listed with the human formats only.
+  if (a.show.format == "table" || a.show.format == "markdown") print_unfinished_runs(dir, std::cout, &problems);
   for (const auto& p : problems) std::cerr << "warning: " << p << "\n";
   return 0;
 }

@@ -390,7 +390,7 @@ void write_checkpoint(const std::string& path, const CheckpointRecord& r) {
   });
 }
 
-CheckpointRecord read_checkpoint(const std::string& path) {
+CheckpointRecord read_checkpoint(const std::string& path, bool full) {
   std::lock_guard<std::mutex> lock(h5_mutex());
   Ctx c{path};
   Handle f(open_for_read(c, "genlab-checkpoint"), H5Fclose);
@@ -398,10 +398,10 @@ CheckpointRecord read_checkpoint(const std::string& path) {
   r.run_id = read_attr_string(c, f, "run_id");
   r.step = read_attr_number<std::int64_t>(c, f, "step");
   r.log = read_attr_string(c, f, "log");
-  r.state = read_arrays(c, f, "state");
+  if (full) r.state = read_arrays(c, f, "state");
   r.metrics = read_metrics(c, f);
   r.finals = read_finals(c, f);
-  r.arrays = read_arrays(c, f, "arrays");
+  if (full) r.arrays = read_arrays(c, f, "arrays");
   return r;
 }
 

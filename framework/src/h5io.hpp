@@ -15,7 +15,9 @@ void write_run(const std::string& path, const RunRecord& r);
 /// Throws IoError naming the file if it is unreadable or not a genlab run file.
 RunRecord read_run(const std::string& path, bool full);
 void write_checkpoint(const std::string& path, const CheckpointRecord& c);
-CheckpointRecord read_checkpoint(const std::string& path);
+/// Reads a checkpoint; with `full` false, only its run id, step, log, series and finals (not the parameter
+/// and optimizer state nor the arrays: a progress report on a 19M-parameter run reads kilobytes).
+CheckpointRecord read_checkpoint(const std::string& path, bool full = true);
 void write_index(const std::string& path, const ExperimentInfo& info, const std::vector<RunRecord>& runs);
 
 }  // namespace genlab::h5

@@ -104,6 +104,28 @@ void ResultStore::release(const std::string& id) {
   ::unlink((dir_ + "/claims/" + id.substr(0, 16) + ".claim").c_str());
 }
 
+std::vector<ResultStore::Unfinished> ResultStore::unfinished_runs() const {
+  std::vector<Unfinished> out;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir_ + "/checkpoints", ec)) {
+    const std::string name = e.path().filename().string();
+    if (e.path().extension() != ".h5" || name.find(".tmp.") != std::string::npos) continue;
+    Unfinished u;
+    u.id16 = e.path().stem().string();
+    if (fs::exists(run_path(u.id16), ec)) continue;  // finished; its checkpoint is about to go
+    std::ifstream in(dir_ + "/claims/" + u.id16 + ".claim");
+    std::string host;
+    long pid = 0;
+    if (in >> host >> pid) {
+      u.holder = host + " pid " + std::to_string(pid);
+      u.running = host != host_name() || process_alive(pid);
+    }
+    out.push_back(std::move(u));
+  }
+  std::sort(out.begin(), out.end(), [](const Unfinished& a, const Unfinished& b) { return a.id16 < b.id16; });
+  return out;
+}
+
 void ResultStore::remove_stale_temporaries() {
   std::error_code ec;
   // Claims of processes that died on this host (the run itself is redone or was already finished).

@@ -39,6 +39,14 @@ class ResultStore {
   /// Removes temporary files and claims left by dead processes of this host.
   void remove_stale_temporaries();
 
+  /// A run with a checkpoint and no run file: running now, or stopped before its end (resumable).
+  struct Unfinished {
+    std::string id16;    ///< the run id's first 16 characters, which name its files
+    std::string holder;  ///< "HOST pid N" from its claim, or empty when nobody claims it
+    bool running = false;  ///< claimed by a live process of this host, or by another host
+  };
+  /// The unfinished runs, by id. Reads only the claims and the checkpoint folder's listing.
+  std::vector<Unfinished> unfinished_runs() const;
   /// Every readable run file, in sweep order (index, then id). Files that cannot be read are listed in
   /// `problems`. Reads only files that changed since the last call.
   std::vector<RunRecord> scan_runs(std::vector<std::string>* problems);

@@ -1,6 +1,7 @@
 #include "results_table.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 
@@ -18,6 +19,63 @@ std::vector<RunRecord> read_results(const std::string& dir, std::vector<std::str
   if (!fs::is_directory(dir + "/runs", ec)) throw IoError(dir + ": not a genlab results directory (no runs/ folder)");
   ResultStore store(dir);
   return store.scan_runs(problems);
+}
+
+namespace {
+
+std::string describe_age(double seconds) {
+  char buf[64];
+  if (seconds < 120)
+    std::snprintf(buf, sizeof buf, "%.0f s ago", std::max(0.0, seconds));
+  else if (seconds < 7200)
+    std::snprintf(buf, sizeof buf, "%.0f min ago", seconds / 60);
+  else
+    std::snprintf(buf, sizeof buf, "%.1f h ago", seconds / 3600);
+  return buf;
+}
+
+double age_seconds(const fs::path& p) {
+  std::error_code ec;
+  const auto t = fs::last_write_time(p, ec);
+  if (ec) return 0;
+  return std::chrono::duration<double>(fs::file_time_type::clock::now() - t).count();
+}
+
+// One unfinished run: a header line (id, holder, step, age), then the last value of each series with its
+// number of points.
+void print_unfinished(const ResultStore::Unfinished& u, const CheckpointRecord& c, double age, std::ostream& out) {
+  out << "  " << u.id16 << "  "
+      << (u.running ? "running (" + u.holder + ")" : "stopped (resumes with the same genlab run command)")
+      << ", checkpoint at step " << c.step << ", " << describe_age(age) << "\n";
+  std::string line = "    ";
+  for (const auto& [name, series] : c.metrics) {
+    if (series.value.empty()) continue;
+    const std::string item =
+        "  " + name + " " + format_metric(series.value.back()) + " [" + std::to_string(series.value.size()) + "]";
+    if (line.size() + item.size() > 110) out << line << "\n", line = "    ";
+    line += item;
+  }
+  if (line.size() > 4) out << line << "\n";
+}
+
+}  // namespace
+
+void print_unfinished_runs(const std::string& dir, std::ostream& out, std::vector<std::string>* problems) {
+  std::error_code ec;
+  if (!fs::is_directory(dir + "/checkpoints", ec)) return;  // (and show creates nothing)
+  const ResultStore store(dir);
+  const auto unfinished = store.unfinished_runs();
+  if (unfinished.empty()) return;
+  out << "\nnot finished: " << unfinished.size() << (unfinished.size() == 1 ? " run" : " runs")
+      << " (from the last checkpoint; [n] = points in the series)\n";
+  for (const auto& u : unfinished) {
+    const std::string path = store.checkpoint_path(u.id16);
+    try {
+      print_unfinished(u, h5::read_checkpoint(path, false), age_seconds(path), out);
+    } catch (const std::exception& e) {
+      if (problems) problems->push_back(e.what());
+    }
+  }
 }
 
 void print_runs_table(const std::vector<RunRecord>& runs, std::ostream& out) {
@@ -40,6 +98,19 @@ std::string find_run_file(const std::string& dir, const std::string& id_prefix) 
 }
 
 void print_run_details(const std::string& dir, const std::string& id_prefix, std::ostream& out) {
+  std::error_code ec;
+  if (!id_prefix.empty() && fs::is_directory(dir + "/checkpoints", ec)) {  // not finished: its checkpoint
+    const ResultStore store(dir);
+    for (const auto& u : store.unfinished_runs())
+      if (u.id16.rfind(id_prefix.substr(0, 16), 0) == 0) {
+        const std::string path = store.checkpoint_path(u.id16);
+        const CheckpointRecord c = h5::read_checkpoint(path, false);
+        out << "run " << c.run_id << " (not finished)\n  checkpoint: " << path << "\n";
+        print_unfinished(u, c, age_seconds(path), out);
+        if (!c.log.empty()) out << "log:\n" << c.log << (c.log.back() == '\n' ? "" : "\n");
+        return;
+      }
+  }
   const std::string path = find_run_file(dir, id_prefix);
   const RunRecord r = h5::read_run(path, true);
   out << "run " << r.id << "\n  file: " << path << "\n  status: " << r.status << "\n";

@@ -158,6 +158,20 @@ TEST_CASE("a run killed after a checkpoint resumes from it and ends as if never 
   REQUIRE(crashed.exit_code == 86);
   CHECK(run_files(box.results("ck")).empty());
   CHECK(fs::exists(box.results("ck") / "checkpoints"));
+  // `show` lists the run that has a checkpoint and no run file: stopped (its process is gone), at step 6.
+  const ProcessResult shown = box.genlab({"show", box.results("ck").string()});
+  INFO(shown.output);
+  CHECK(shown.exit_code == 0);
+  CHECK(shown.output.find("not finished: 1 run") != std::string::npos);
+  CHECK(shown.output.find("stopped (resumes with the same genlab run command), checkpoint at step 6") !=
+        std::string::npos);
+  std::string id16;
+  for (const auto& e : fs::directory_iterator(box.results("ck") / "checkpoints")) id16 = e.path().stem().string();
+  const ProcessResult details = box.genlab({"show", box.results("ck").string(), "--run", id16.substr(0, 8)});
+  INFO(details.output);
+  CHECK(details.exit_code == 0);
+  CHECK(details.output.find(" (not finished)") != std::string::npos);
+  CHECK(details.output.find("checkpoint at step 6") != std::string::npos);
   const ProcessResult again = box.genlab({"run", exp, "--jobs", "1"});
   INFO(again.output);
   REQUIRE(again.exit_code == 0);
@@ -170,6 +184,8 @@ TEST_CASE("a run killed after a checkpoint resumes from it and ends as if never 
   CHECK(resumed == 1);
   require_same_results(box.dir / "clean" / "ck", box.results("ck"), false);
   CHECK(fs::is_empty(box.results("ck") / "checkpoints"));
+  const ProcessResult done = box.genlab({"show", box.results("ck").string()});
+  CHECK(done.output.find("not finished") == std::string::npos);
 }
 
 namespace {
