@@ -82,13 +82,25 @@ TEST_CASE("gemm with an empty inner dimension gives beta C", "[gemm]") {
   CHECK(c == Matrix::Zero(3, 4));
 }
 
-TEST_CASE("gemm results are bitwise the same with 1 and 2 threads", "[gemm]") {
+TEST_CASE("gemm results are bitwise the same with 1, 2 and 3 threads", "[gemm]") {
   Rng rng(13);
   const Matrix a = random_matrix(200, 1000, rng), b = random_matrix(1000, 392, rng);
   Matrix c1(200, 392), c2(200, 392);
   tbb::task_arena(1).execute([&] { linalg::gemm(1.0f, linalg::view(a), linalg::view(b), 0.0f, linalg::view(c1)); });
   tbb::task_arena(2).execute([&] { linalg::gemm(1.0f, linalg::view(a), linalg::view(b), 0.0f, linalg::view(c2)); });
   CHECK(c1 == c2);
+  // Column panels split unevenly (13 panels over 3 threads), beta != 0 and the bias + ReLU epilogue.
+  const Matrix c0 = random_matrix(200, 392, rng), bias = random_matrix(1, 392, rng);
+  Matrix e1 = c0, e3 = c0;
+  const linalg::Epilogue epi{bias.data(), true};
+  tbb::task_arena(1).execute(
+      [&] { linalg::gemm(0.5f, linalg::view(a), linalg::view(b), 1.0f, linalg::view(e1), epi); });
+  tbb::task_arena(3).execute(
+      [&] { linalg::gemm(0.5f, linalg::view(a), linalg::view(b), 1.0f, linalg::view(e3), epi); });
+  CHECK(e1 == e3);
+  const MatrixD ref = (0.5 * (a.cast<double>() * b.cast<double>()) + c0.cast<double>()).rowwise() +
+                      bias.cast<double>().row(0);
+  CHECK((e1.cast<double>() - ref.cwiseMax(0.0)).cwiseAbs().maxCoeff() < 1e-3);
   // And the transposed (weight-gradient) form, K = batch.
   Matrix d1(1000, 392), d2(1000, 392);
   const Matrix dy = random_matrix(200, 392, rng);

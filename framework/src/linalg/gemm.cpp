@@ -124,7 +124,7 @@ GENLAB_AVX512 void pack_b(const ConstView& b, Index k0, Index kc, Index p0, Inde
   static_assert(NR == 32, "pack_b moves two 16-float vectors per packed row");
   for (Index p = p0; p < p1; ++p) {
     const Index j0 = p * NR, nj = std::min(NR, b.cols - j0);
-    float* d = dst + p * kc * NR;
+    float* d = dst + (p - p0) * kc * NR;
     if (b.col_stride == 1) {  // B row-major (a weight in the forward pass)
       const __mmask16 m0 = first_lanes(nj), m1 = first_lanes(nj - 16);
       const float* s = b.data + k0 * b.row_stride + j0;
@@ -240,6 +240,51 @@ void gemm_eigen(float alpha, const ConstView& a, const ConstView& b, float beta,
   });
 }
 
+// The row tiles of C[i0:i0+mi, panels p0..p1) for one K block, from A packed at `ap` and B's panels p0..p1
+// packed at `bp`. The epilogue acts in the last K block only.
+GENLAB_AVX512 void run_tiles(const float* ap, const float* bp, Index i0, Index mi, Index p0, Index p1, Index kc,
+                             bool last, float alpha, float beta_k, const View& c, const Epilogue& epi) {
+  for (Index pj = p0; pj < p1; ++pj) {
+    const Index j0 = pj * NR, nj = std::min(NR, c.cols - j0);
+    for (Index pi = 0; pi * MR < mi; ++pi)
+      kernel_avx512(kc, ap + pi * kc * MR, bp + (pj - p0) * kc * NR, c.data + (i0 + pi * MR) * c.row_stride + j0,
+                    c.row_stride, std::min(MR, mi - pi * MR), nj, alpha, beta_k,
+                    last && epi.bias != nullptr ? epi.bias + j0 : nullptr, last && epi.relu);
+  }
+}
+
+// Several threads, split by columns: each takes a contiguous range of B's column panels and does every K
+// block and every row of C for it, packing its own B panels and all of A. Splitting rows instead (below)
+// has every thread read the whole packed B, half of it just written by the other core, with a barrier
+// after each K block's packing; here packed B never leaves the core that packed it, and there is no
+// barrier. Each thread packs A in full, which costs little at these shapes (A is M x K, the product M x K x N).
+void gemm_packed_by_columns(float alpha, const ConstView& a, const ConstView& b, float beta, const View& c,
+                            const Epilogue& epi, Index tasks) {
+  const Index M = c.rows, N = c.cols, K = a.cols;
+  const Index panels_n = (N + NR - 1) / NR;
+  tbb::this_task_arena::isolate([&] {
+    tbb::parallel_for(
+        tbb::blocked_range<Index>(0, tasks, 1),
+        [&](const tbb::blocked_range<Index>& r) {
+          for (Index t = r.begin(); t != r.end(); ++t) {
+            const Index p0 = panels_n * t / tasks, p1 = panels_n * (t + 1) / tasks;
+            float* bp = tls_b.reserve(static_cast<std::size_t>(std::min(K, KC) * (p1 - p0) * NR));
+            float* ap = tls_a.reserve(static_cast<std::size_t>(MC * KC));
+            for (Index k0 = 0; k0 < K; k0 += KC) {
+              const Index kc = std::min(KC, K - k0);
+              pack_b(b, k0, kc, p0, p1, bp);
+              for (Index i0 = 0; i0 < M; i0 += MC) {
+                const Index mi = std::min(MC, M - i0);
+                pack_a(a, i0, mi, k0, kc, ap);
+                run_tiles(ap, bp, i0, mi, p0, p1, kc, k0 + kc == K, alpha, k0 == 0 ? beta : 1.0f, c, epi);
+              }
+            }
+          }
+        },
+        tbb::simple_partitioner());
+  });
+}
+
 void gemm_packed(float alpha, const ConstView& a, const ConstView& b, float beta, const View& c,
                  const Epilogue& epi) {
   const Index M = c.rows, N = c.cols, K = a.cols;
@@ -249,6 +294,11 @@ void gemm_packed(float alpha, const ConstView& a, const ConstView& b, float beta
   const Index chunk_panels = std::clamp<Index>((panels_m + 1) / 2, 1, MC / MR);
   const Index chunks = (panels_m + chunk_panels - 1) / chunk_panels;
   const bool parallel = 2.0 * double(M) * double(N) * double(K) > 4e6;
+  const Index threads = tbb::this_task_arena::max_concurrency();
+  if (parallel && threads > 1 && panels_n >= 2 * threads) {
+    gemm_packed_by_columns(alpha, a, b, beta, c, epi, threads);
+    return;
+  }
   float* bp = tls_b.reserve(static_cast<std::size_t>(std::min(K, KC) * panels_n * NR));
 
   tbb::this_task_arena::isolate([&] {
@@ -258,7 +308,9 @@ void gemm_packed(float alpha, const ConstView& a, const ConstView& b, float beta
       const bool last = k0 + kc == K;             // the epilogue acts on the finished sum only
       if (parallel && panels_n > 8) {
         tbb::parallel_for(tbb::blocked_range<Index>(0, panels_n, 8),
-                          [&](const tbb::blocked_range<Index>& r) { pack_b(b, k0, kc, r.begin(), r.end(), bp); });
+                          [&](const tbb::blocked_range<Index>& r) {
+                            pack_b(b, k0, kc, r.begin(), r.end(), bp + r.begin() * kc * NR);
+                          });
       } else {
         pack_b(b, k0, kc, 0, panels_n, bp);
       }
@@ -266,13 +318,7 @@ void gemm_packed(float alpha, const ConstView& a, const ConstView& b, float beta
         const Index i0 = chunk * chunk_panels * MR, mi = std::min(chunk_panels * MR, M - i0);
         float* ap = tls_a.reserve(static_cast<std::size_t>(chunk_panels * MR * KC));
         pack_a(a, i0, mi, k0, kc, ap);
-        for (Index pj = 0; pj < panels_n; ++pj) {
-          const Index j0 = pj * NR, nj = std::min(NR, N - j0);
-          for (Index pi = 0; pi * MR < mi; ++pi)
-            kernel_avx512(kc, ap + pi * kc * MR, bp + pj * kc * NR, c.data + (i0 + pi * MR) * c.row_stride + j0,
-                          c.row_stride, std::min(MR, mi - pi * MR), nj, alpha, beta_k,
-                          last && epi.bias != nullptr ? epi.bias + j0 : nullptr, last && epi.relu);
-        }
+        run_tiles(ap, bp, i0, mi, 0, panels_n, kc, last, alpha, beta_k, c, epi);
       };
       if (parallel && chunks > 1) {
         tbb::parallel_for(
