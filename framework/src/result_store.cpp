@@ -10,6 +10,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "genlab/error.hpp"
@@ -34,6 +35,27 @@ void make_dirs(const std::string& d) {
   std::error_code ec;
   fs::create_directories(d, ec);
   if (ec) throw IoError(d + ": cannot create results directory: " + ec.message());
+}
+
+// A claim file holds "host pid\n", written by the process running the run.
+struct ClaimHolder {
+  std::string host;
+  long pid = 0;
+  std::string describe() const { return host + " pid " + std::to_string(pid); }
+  // Alive unless it is on this host and its process is gone (another host's process cannot be checked).
+  bool alive() const { return host != host_name() || process_alive(pid); }
+};
+
+// Nothing when the file is missing or not (yet) complete: a claim may be being written this very moment.
+std::optional<ClaimHolder> read_claim(const std::string& path) {
+  std::ifstream in(path);
+  ClaimHolder h;
+  if (!(in >> h.host >> h.pid)) return std::nullopt;
+  return h;
+}
+
+std::string claim_path(const std::string& dir, const std::string& id) {
+  return dir + "/claims/" + id.substr(0, 16) + ".claim";
 }
 
 }  // namespace
@@ -74,7 +96,7 @@ void ResultStore::write_run_file(const RunRecord& r) const {
 }
 
 bool ResultStore::claim(const std::string& id, std::string* holder) {
-  const std::string p = dir_ + "/claims/" + id.substr(0, 16) + ".claim";
+  const std::string p = claim_path(dir_, id);
   const std::string me = host_name() + " " + std::to_string(getpid()) + "\n";
   for (int attempt = 0; attempt < 2; ++attempt) {
     const int fd = ::open(p.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0644);
@@ -85,14 +107,13 @@ bool ResultStore::claim(const std::string& id, std::string* holder) {
       return true;
     }
     if (errno != EEXIST) throw IoError(p + ": cannot create claim file: " + std::strerror(errno));
-    std::ifstream in(p);
-    std::string host;
-    long pid = 0;
-    in >> host >> pid;
-    if (holder) *holder = host + " pid " + std::to_string(pid);
-    // A claim being written this very moment may still be empty: treat it as held.
-    if (host.empty()) return false;
-    if (host != host_name() || process_alive(pid)) return false;
+    const auto h = read_claim(p);
+    if (!h) {  // being written this very moment: held
+      if (holder) *holder = "another process (claim being written)";
+      return false;
+    }
+    if (holder) *holder = h->describe();
+    if (h->alive()) return false;
     // Stale: its process died (kill -9, crash). Remove it and retry the exclusive create once;
     // if two resumers race, only one create succeeds.
     ::unlink(p.c_str());
@@ -101,7 +122,7 @@ bool ResultStore::claim(const std::string& id, std::string* holder) {
 }
 
 void ResultStore::release(const std::string& id) {
-  ::unlink((dir_ + "/claims/" + id.substr(0, 16) + ".claim").c_str());
+  ::unlink(claim_path(dir_, id).c_str());
 }
 
 std::vector<ResultStore::Unfinished> ResultStore::unfinished_runs() const {
@@ -113,12 +134,9 @@ std::vector<ResultStore::Unfinished> ResultStore::unfinished_runs() const {
     Unfinished u;
     u.id16 = e.path().stem().string();
     if (fs::exists(run_path(u.id16), ec)) continue;  // finished; its checkpoint is about to go
-    std::ifstream in(dir_ + "/claims/" + u.id16 + ".claim");
-    std::string host;
-    long pid = 0;
-    if (in >> host >> pid) {
-      u.holder = host + " pid " + std::to_string(pid);
-      u.running = host != host_name() || process_alive(pid);
+    if (const auto h = read_claim(claim_path(dir_, u.id16))) {
+      u.holder = h->describe();
+      u.running = h->alive();
     }
     out.push_back(std::move(u));
   }
@@ -130,11 +148,8 @@ void ResultStore::remove_stale_temporaries() {
   std::error_code ec;
   // Claims of processes that died on this host (the run itself is redone or was already finished).
   for (const auto& e : fs::directory_iterator(dir_ + "/claims", ec)) {
-    std::ifstream in(e.path());
-    std::string host;
-    long pid = 0;
-    in >> host >> pid;
-    if (host == host_name() && !process_alive(pid)) fs::remove(e.path(), ec);
+    const auto h = read_claim(e.path().string());
+    if (h && !h->alive()) fs::remove(e.path(), ec);
   }
   for (const std::string& sub : {dir_, dir_ + "/runs", dir_ + "/checkpoints"}) {
     for (const auto& e : fs::directory_iterator(sub, ec)) {
