@@ -82,8 +82,10 @@ void print_runs_table(const std::vector<RunRecord>& runs, std::ostream& out) {
   render_results_table(build_results_table(runs, ShowOptions{}), "table", out);
 }
 
-std::string find_run_file(const std::string& dir, const std::string& id_prefix) {
-  if (id_prefix.empty()) throw Error(dir + ": no run id given (--run ID, any unique prefix)");
+namespace {
+
+// Finished run files whose id starts with the prefix (ids are stored under their first 16 characters).
+std::vector<std::string> finished_runs_matching(const std::string& dir, const std::string& id_prefix) {
   std::vector<std::string> matches;
   std::error_code ec;
   for (const auto& e : fs::directory_iterator(dir + "/runs", ec)) {
@@ -91,27 +93,45 @@ std::string find_run_file(const std::string& dir, const std::string& id_prefix) 
     if (e.path().extension() == ".h5" && stem.rfind(id_prefix.substr(0, 16), 0) == 0)
       matches.push_back(e.path().string());
   }
-  if (matches.empty()) throw Error(dir + ": no run with id starting '" + id_prefix + "'");
-  if (matches.size() > 1)
-    throw Error(dir + ": run id prefix '" + id_prefix + "' is ambiguous (" + std::to_string(matches.size()) + " runs)");
+  return matches;
+}
+
+void require_unique(const std::string& dir, const std::string& id_prefix, std::size_t matches) {
+  if (matches == 0) throw Error(dir + ": no run with id starting '" + id_prefix + "'");
+  if (matches > 1)
+    throw Error(dir + ": run id prefix '" + id_prefix + "' is ambiguous (" + std::to_string(matches) + " runs)");
+}
+
+}  // namespace
+
+std::string find_run_file(const std::string& dir, const std::string& id_prefix) {
+  if (id_prefix.empty()) throw Error(dir + ": no run id given (--run ID, any unique prefix)");
+  const auto matches = finished_runs_matching(dir, id_prefix);
+  require_unique(dir, id_prefix, matches.size());
   return matches[0];
 }
 
 void print_run_details(const std::string& dir, const std::string& id_prefix, std::ostream& out) {
+  if (id_prefix.empty()) throw Error(dir + ": no run id given (--run ID, any unique prefix)");
+  // The prefix may name a run that has not finished (only its checkpoint exists); it must be unique over
+  // finished and unfinished runs together.
+  std::vector<ResultStore::Unfinished> unfinished;
   std::error_code ec;
-  if (!id_prefix.empty() && fs::is_directory(dir + "/checkpoints", ec)) {  // not finished: its checkpoint
+  if (fs::is_directory(dir + "/checkpoints", ec))
+    for (auto& u : ResultStore(dir).unfinished_runs())
+      if (u.id16.rfind(id_prefix.substr(0, 16), 0) == 0) unfinished.push_back(std::move(u));
+  const auto finished = finished_runs_matching(dir, id_prefix);
+  require_unique(dir, id_prefix, unfinished.size() + finished.size());
+  if (!unfinished.empty()) {
     const ResultStore store(dir);
-    for (const auto& u : store.unfinished_runs())
-      if (u.id16.rfind(id_prefix.substr(0, 16), 0) == 0) {
-        const std::string path = store.checkpoint_path(u.id16);
-        const CheckpointRecord c = h5::read_checkpoint(path, false);
-        out << "run " << c.run_id << " (not finished)\n  checkpoint: " << path << "\n";
-        print_unfinished(u, c, age_seconds(path), out);
-        if (!c.log.empty()) out << "log:\n" << c.log << (c.log.back() == '\n' ? "" : "\n");
-        return;
-      }
+    const std::string path = store.checkpoint_path(unfinished[0].id16);
+    const CheckpointRecord c = h5::read_checkpoint(path, false);
+    out << "run " << c.run_id << " (not finished)\n  checkpoint: " << path << "\n";
+    print_unfinished(unfinished[0], c, age_seconds(path), out);
+    if (!c.log.empty()) out << "log:\n" << c.log << (c.log.back() == '\n' ? "" : "\n");
+    return;
   }
-  const std::string path = find_run_file(dir, id_prefix);
+  const std::string path = finished[0];
   const RunRecord r = h5::read_run(path, true);
   out << "run " << r.id << "\n  file: " << path << "\n  status: " << r.status << "\n";
   if (!r.error.empty()) out << "  error: " << r.error << "\n";

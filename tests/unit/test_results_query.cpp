@@ -2,11 +2,16 @@
 // metrics, --sort, --metrics, and the CSV / JSON renderings.
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <sstream>
 
 #include "genlab/error.hpp"
 #include "results_query.hpp"
+#include "results_table.hpp"
 
 using namespace genlab;
 
@@ -161,4 +166,23 @@ TEST_CASE("markdown rendering: one row per line, the table's texts", "[show]") {
   o.format = "markdown";
   const std::string md = render(build_results_table(sweep(), o), "markdown");
   CHECK(md == "| n | runs | failed | nll |\n|---|---|---|---|\n| 10 | 3 | 0 | 2 ± 1 |\n| 20 | 2 | 1 | 0.6 ± 0.141421 |\n");
+}
+
+TEST_CASE("show --run: a prefix must be unique over finished and unfinished runs together", "[show]") {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("genlab_prefix_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir / "runs");
+  fs::create_directories(dir / "checkpoints");
+  fs::create_directories(dir / "claims");
+  std::ofstream(dir / "runs" / "ab00000000000000.h5") << "not hdf5";         // finished
+  std::ofstream(dir / "checkpoints" / "ab11111111111111.h5") << "not hdf5";  // not finished
+  std::ostringstream out;
+  REQUIRE_THROWS_WITH(print_run_details(dir.string(), "ab", out), Catch::Contains("ambiguous (2 runs)"));
+  REQUIRE_THROWS_WITH(print_run_details(dir.string(), "cd", out), Catch::Contains("no run with id starting 'cd'"));
+  REQUIRE_THROWS_WITH(print_run_details(dir.string(), "", out), Catch::Contains("no run id given"));
+  // Unique: each is read (and here found not to be HDF5, which is reported, not skipped).
+  REQUIRE_THROWS(print_run_details(dir.string(), "ab0", out));
+  REQUIRE_THROWS(print_run_details(dir.string(), "ab1", out));
+  fs::remove_all(dir);
 }
