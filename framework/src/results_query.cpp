@@ -165,6 +165,13 @@ ResultsTable pivot_table(const std::vector<Flat>& flat, const std::string& spec,
 ResultsTable build_results_table(const std::vector<RunRecord>& runs, const ShowOptions& o) {
   if (o.format != "table" && o.format != "csv" && o.format != "json" && o.format != "markdown")
     throw ConfigError("--format: expected table, csv, json or markdown, got '" + o.format + "'");
+  // No run has finished yet (a sweep in progress): there are no keys or metrics to filter, sort or pick
+  // by, so the options are not checked against them; the caller lists the unfinished runs.
+  if (runs.empty() && (o.aggregate || !o.metrics.empty() || !o.sort.empty() || !o.where.empty() || !o.pivot.empty())) {
+    ShowOptions plain;
+    plain.format = o.format;
+    return build_results_table(runs, plain);
+  }
   std::vector<Flat> flat;
   std::vector<std::string> swept_keys, final_keys;
   for (const auto& r : runs) {

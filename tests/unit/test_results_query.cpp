@@ -145,6 +145,16 @@ TEST_CASE("bad show options name the problem", "[show]") {
   o = ShowOptions{};
   o.format = "xml";
   CHECK_THROWS_WITH(build_results_table(sweep(), o), "--format: expected table, csv, json or markdown, got 'xml'");
+  // While no run has finished there is nothing to name: the options give an empty table, not an error.
+  o = ShowOptions{};
+  o.metrics = {"best_valid_nll"};
+  o.sort = "-epochs";
+  o.where = {"nll<3"};
+  o.pivot = "n:seed";
+  const ResultsTable empty = build_results_table({}, o);
+  CHECK(empty.rows.empty());
+  o.format = "xml";
+  CHECK_THROWS_WITH(build_results_table({}, o), Catch::Contains("--format"));
 }
 
 TEST_CASE("CSV and JSON renderings carry the numbers, aggregates as mean, std and n", "[show]") {
