@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <vector>
 
 #include "genlab/rng.hpp"
 #include "sha256.hpp"
@@ -53,4 +54,19 @@ TEST_CASE("streams with different keys differ, the same key repeats", "[rng]") {
     CHECK(x == b.next_u64());
     CHECK(x != c.next_u64());
   }
+}
+
+TEST_CASE("fill_u64 gives exactly the values of repeated next_u64 and leaves the stream where they would", "[rng]") {
+  // Every starting position within a block (0..3 values of it used, odd ones by a lone next_u32) and
+  // lengths below, at and across the 32-value bulk blocks.
+  for (int used = 0; used < 4; ++used)
+    for (std::size_t n : {0, 1, 2, 31, 32, 33, 64, 100, 1000}) {
+      Rng a(77), b(77);
+      for (int k = 0; k < used; ++k) CHECK(a.next_u32() == b.next_u32());
+      std::vector<std::uint64_t> bulk(n);
+      a.fill_u64(bulk.data(), n);
+      for (std::size_t k = 0; k < n; ++k) REQUIRE(bulk[k] == b.next_u64());
+      for (int k = 0; k < 5; ++k) CHECK(a.next_u32() == b.next_u32());  // the same position afterwards
+      CHECK(a.normal() == b.normal());
+    }
 }

@@ -3,6 +3,7 @@
 // so a stream gives the same numbers on every standard library. Streams are cheap to make: one per
 // purpose of a run (RunContext::rng("data")), independent by construction of their keys.
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 
 namespace genlab {
@@ -31,8 +32,39 @@ class Rng {
     const std::uint64_t hi = next_u32();
     return (hi << 32) | next_u32();
   }
+  /// The n values that n calls of next_u64() would give, leaving the stream where they would leave it;
+  /// whole counter blocks are generated 16 at a time, in loops the compiler vectorizes (several times
+  /// faster than one call per value, for the per-pixel draws of data transforms).
+  void fill_u64(std::uint64_t* out, std::size_t n) {
+    std::size_t i = 0;
+    // Bulk generation starts at a fresh block. After an odd number of lone next_u32 calls a value
+    // straddles two blocks: then every value takes the one-at-a-time path.
+    if (pos_ % 2 == 1) {
+      for (; i < n; ++i) out[i] = next_u64();
+      return;
+    }
+    if (pos_ == 2 && i < n) out[i++] = next_u64();
+    constexpr int kLanes = 16;
+    while (n - i >= 2 * kLanes) {
+      std::uint32_t c0[kLanes], c1[kLanes], c2[kLanes], c3[kLanes];
+      for (int j = 0; j < kLanes; ++j) {
+        const std::uint64_t c = counter_ + static_cast<std::uint64_t>(j);
+        c0[j] = static_cast<std::uint32_t>(c), c1[j] = static_cast<std::uint32_t>(c >> 32), c2[j] = c3[j] = 0;
+      }
+      philox_rounds<kLanes>(c0, c1, c2, c3);
+      for (int j = 0; j < kLanes; ++j) {
+        out[i + 2 * j] = (static_cast<std::uint64_t>(c0[j]) << 32) | c1[j];
+        out[i + 2 * j + 1] = (static_cast<std::uint64_t>(c2[j]) << 32) | c3[j];
+      }
+      counter_ += kLanes;
+      i += 2 * kLanes;
+    }
+    for (; i < n; ++i) out[i] = next_u64();
+  }
+  /// A 64-bit draw as a uniform double in [0, 1) (its top 53 bits).
+  static double unit_double(std::uint64_t u) { return static_cast<double>(u >> 11) * 0x1.0p-53; }
   /// Uniform in [0, 1) with 53 random bits.
-  double uniform() { return static_cast<double>(next_u64() >> 11) * 0x1.0p-53; }
+  double uniform() { return unit_double(next_u64()); }
   double uniform(double lo, double hi) { return lo + (hi - lo) * uniform(); }
   /// Uniform integer in [0, n), unbiased (Lemire's multiply-and-reject). n > 0.
   std::uint64_t below(std::uint64_t n) {
@@ -64,25 +96,32 @@ class Rng {
   }
 
  private:
-  void refill() {
-    std::uint32_t c0 = static_cast<std::uint32_t>(counter_), c1 = static_cast<std::uint32_t>(counter_ >> 32);
-    std::uint32_t c2 = 0, c3 = 0, k0 = k0_, k1 = k1_;
+  // Philox4x32-10's ten rounds on `lanes` counter blocks at once (structure of arrays, so that the lane loop
+  // vectorizes); the keys are this stream's.
+  template <int lanes>
+  void philox_rounds(std::uint32_t* c0, std::uint32_t* c1, std::uint32_t* c2, std::uint32_t* c3) const {
+    std::uint32_t k0 = k0_, k1 = k1_;
     for (int round = 0; round < 10; ++round) {
-      const std::uint64_t p0 = static_cast<std::uint64_t>(0xD2511F53u) * c0;
-      const std::uint64_t p1 = static_cast<std::uint64_t>(0xCD9E8D57u) * c2;
-      const std::uint32_t n0 = static_cast<std::uint32_t>(p1 >> 32) ^ c1 ^ k0;
-      const std::uint32_t n2 = static_cast<std::uint32_t>(p0 >> 32) ^ c3 ^ k1;
-      c1 = static_cast<std::uint32_t>(p1);
-      c3 = static_cast<std::uint32_t>(p0);
-      c0 = n0;
-      c2 = n2;
+      for (int j = 0; j < lanes; ++j) {
+        const std::uint64_t p0 = static_cast<std::uint64_t>(0xD2511F53u) * c0[j];
+        const std::uint64_t p1 = static_cast<std::uint64_t>(0xCD9E8D57u) * c2[j];
+        const std::uint32_t n0 = static_cast<std::uint32_t>(p1 >> 32) ^ c1[j] ^ k0;
+        const std::uint32_t n2 = static_cast<std::uint32_t>(p0 >> 32) ^ c3[j] ^ k1;
+        c1[j] = static_cast<std::uint32_t>(p1);
+        c3[j] = static_cast<std::uint32_t>(p0);
+        c0[j] = n0;
+        c2[j] = n2;
+      }
       k0 += 0x9E3779B9u;
       k1 += 0xBB67AE85u;
     }
-    buf_[0] = c0;
-    buf_[1] = c1;
-    buf_[2] = c2;
-    buf_[3] = c3;
+  }
+
+  void refill() {
+    buf_[0] = static_cast<std::uint32_t>(counter_);
+    buf_[1] = static_cast<std::uint32_t>(counter_ >> 32);
+    buf_[2] = buf_[3] = 0;
+    philox_rounds<1>(&buf_[0], &buf_[1], &buf_[2], &buf_[3]);
     ++counter_;
     pos_ = 0;
   }

@@ -1,5 +1,7 @@
 // Pixel transforms: dynamic binarization, uniform dequantization, rescaling and the logit transform.
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 
 #include "genlab/data/transform.hpp"
 #include "genlab/error.hpp"
@@ -14,9 +16,16 @@ class DynamicBinarization final : public BatchTransform {
  public:
   explicit DynamicBinarization(double levels) : top_(levels - 1) {}
   void apply(Matrix& batch, Rng& rng, Matrix* log_det) const override {
+    // The same draws as rng.uniform() per pixel, generated in bulk (a tenth of a VAE step, one call per pixel).
     const double inv = 1.0 / top_;
-    for (Index i = 0; i < batch.size(); ++i)
-      batch.data()[i] = rng.uniform() < double(batch.data()[i]) * inv ? 1.0f : 0.0f;
+    constexpr Index kChunk = 1024;
+    std::uint64_t u[kChunk];
+    float* x = batch.data();
+    for (Index b = 0; b < batch.size(); b += kChunk) {
+      const Index n = std::min(kChunk, batch.size() - b);
+      rng.fill_u64(u, static_cast<std::size_t>(n));
+      for (Index i = 0; i < n; ++i) x[b + i] = Rng::unit_double(u[i]) < double(x[b + i]) * inv ? 1.0f : 0.0f;
+    }
     if (log_det) log_det->setZero(batch.rows(), 1);  // a discrete resampling, not a change of variables
   }
   void invert(Matrix&) const override {}
