@@ -133,7 +133,16 @@ std::vector<ResultStore::Unfinished> ResultStore::unfinished_runs() const {
     if (e.path().extension() != ".h5" || name.find(".tmp.") != std::string::npos) continue;
     Unfinished u;
     u.id16 = e.path().stem().string();
-    if (fs::exists(run_path(u.id16), ec)) continue;  // finished; its checkpoint is about to go
+    // A run file next to the checkpoint: finished, its checkpoint about to go, unless the run was
+    // interrupted (its checkpoint stays, and the same command resumes from it).
+    if (fs::exists(run_path(u.id16), ec)) {
+      bool interrupted = false;
+      try {
+        interrupted = h5::read_run(run_path(u.id16), false).status == "interrupted";
+      } catch (const Error&) {
+      }
+      if (!interrupted) continue;
+    }
     if (const auto h = read_claim(claim_path(dir_, u.id16))) {
       u.holder = h->describe();
       u.running = h->alive();

@@ -120,7 +120,12 @@ void print_run_details(const std::string& dir, const std::string& id_prefix, std
   if (fs::is_directory(dir + "/checkpoints", ec))
     for (auto& u : ResultStore(dir).unfinished_runs())
       if (u.id16.rfind(id_prefix.substr(0, 16), 0) == 0) unfinished.push_back(std::move(u));
-  const auto finished = finished_runs_matching(dir, id_prefix);
+  // An interrupted run has both files; it is one run, shown from its checkpoint (the state a rerun resumes).
+  auto finished = finished_runs_matching(dir, id_prefix);
+  std::erase_if(finished, [&](const std::string& path) {
+    const std::string stem = fs::path(path).stem().string();
+    return std::any_of(unfinished.begin(), unfinished.end(), [&](const auto& u) { return u.id16 == stem; });
+  });
   require_unique(dir, id_prefix, unfinished.size() + finished.size());
   if (!unfinished.empty()) {
     const ResultStore store(dir);

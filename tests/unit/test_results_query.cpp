@@ -11,6 +11,8 @@
 
 #include "genlab/error.hpp"
 #include "results_query.hpp"
+#include "h5io.hpp"
+#include "result_store.hpp"
 #include "results_table.hpp"
 
 using namespace genlab;
@@ -194,5 +196,26 @@ TEST_CASE("show --run: a prefix must be unique over finished and unfinished runs
   // Unique: each is read (and here found not to be HDF5, which is reported, not skipped).
   REQUIRE_THROWS(print_run_details(dir.string(), "ab0", out));
   REQUIRE_THROWS(print_run_details(dir.string(), "ab1", out));
+  fs::remove_all(dir);
+}
+
+TEST_CASE("an interrupted run (run file and checkpoint) is listed as not finished, a finished one is not", "[show]") {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("genlab_unfinished_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  ResultStore store(dir.string());
+  for (const std::string status : {"interrupted", "ok"}) {
+    RunRecord r;
+    r.id = std::string(64, status == "ok" ? 'b' : 'a');
+    r.status = status;
+    h5::write_run(store.run_path(r.id), r);
+    std::ofstream(store.checkpoint_path(r.id)) << "a checkpoint";
+  }
+  const auto unfinished = store.unfinished_runs();
+  REQUIRE(unfinished.size() == 1);
+  CHECK(unfinished[0].id16 == std::string(16, 'a'));
+  // One run, not an ambiguous pair: show --run reads its checkpoint (here not HDF5: an error naming it).
+  std::ostringstream out;
+  REQUIRE_THROWS_WITH(print_run_details(dir.string(), "aaaa", out), !Catch::Contains("ambiguous"));
   fs::remove_all(dir);
 }
