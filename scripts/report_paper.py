@@ -98,29 +98,29 @@ def setup(cfg, final):
     return "; ".join(parts)
 
 
-def run_status(path):
-    with h5py.File(path, "r") as f:
-        status = f.attrs["status"]
-        return status.decode() if isinstance(status, bytes) else status
+def run_status(f):
+    status = f.attrs["status"]
+    return status.decode() if isinstance(status, bytes) else status
 
 
 def rows(folder):
-    # A run file next to a checkpoint is an interrupted run that the same command resumes: reported from
-    # its checkpoint, as in progress.
-    def resumable(run_path):
-        return os.path.exists(os.path.join(folder, "checkpoints", os.path.basename(run_path)))
-
+    # A run file next to its checkpoint is either finished (the checkpoint is about to go) or interrupted
+    # (the same command resumes it): an interrupted one is reported from its checkpoint, as in progress.
+    resuming = set()
     for path in sorted(glob.glob(os.path.join(folder, "runs", "*.h5"))):
-        if resumable(path) and run_status(path) == "interrupted":
-            continue
         with h5py.File(path, "r") as f:
+            status = run_status(f)
+            name = os.path.basename(path)
+            if status == "interrupted" and os.path.exists(os.path.join(folder, "checkpoints", name)):
+                resuming.add(name)
+                continue
             cfg = json.loads(f["config"].attrs["json"])
             final = {k: float(f["final"][k][()]) for k in f["final"]}
-        yield cfg, run_status(path), final, None
+        yield cfg, status, final, None
     for path in sorted(glob.glob(os.path.join(folder, "checkpoints", "*.h5"))):
-        run_file = os.path.join(folder, "runs", os.path.basename(path))
-        if os.path.exists(run_file) and run_status(run_file) != "interrupted":
-            continue  # finished; its checkpoint is about to go
+        name = os.path.basename(path)
+        if os.path.exists(os.path.join(folder, "runs", name)) and name not in resuming:
+            continue
         with h5py.File(path, "r") as f:
             cfg = None
             # Exact models log valid_nll; the VAE logs its training bound as valid_loss.

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 
 #include "genlab/error.hpp"
 #include "h5io.hpp"
@@ -84,13 +85,21 @@ void print_runs_table(const std::vector<RunRecord>& runs, std::ostream& out) {
 
 namespace {
 
-// Finished run files whose id starts with the prefix (ids are stored under their first 16 characters).
-std::vector<std::string> finished_runs_matching(const std::string& dir, const std::string& id_prefix) {
+// Run ids are stored under their first 16 characters: a longer prefix matches on those.
+bool id_matches(const std::string& id16, const std::string& id_prefix) {
+  return id16.rfind(id_prefix.substr(0, 16), 0) == 0;
+}
+
+// Run files whose id starts with the prefix, except the ids in `except`.
+std::vector<std::string> run_files_matching(const std::string& dir, const std::string& id_prefix,
+                                            const std::vector<std::string>& except = {}) {
+  if (id_prefix.empty()) throw Error(dir + ": no run id given (--run ID, any unique prefix)");
   std::vector<std::string> matches;
   std::error_code ec;
   for (const auto& e : fs::directory_iterator(dir + "/runs", ec)) {
     const std::string stem = e.path().stem().string();
-    if (e.path().extension() == ".h5" && stem.rfind(id_prefix.substr(0, 16), 0) == 0)
+    if (e.path().extension() == ".h5" && id_matches(stem, id_prefix) &&
+        std::find(except.begin(), except.end(), stem) == except.end())
       matches.push_back(e.path().string());
   }
   return matches;
@@ -105,31 +114,27 @@ void require_unique(const std::string& dir, const std::string& id_prefix, std::s
 }  // namespace
 
 std::string find_run_file(const std::string& dir, const std::string& id_prefix) {
-  if (id_prefix.empty()) throw Error(dir + ": no run id given (--run ID, any unique prefix)");
-  const auto matches = finished_runs_matching(dir, id_prefix);
+  const auto matches = run_files_matching(dir, id_prefix);
   require_unique(dir, id_prefix, matches.size());
   return matches[0];
 }
 
 void print_run_details(const std::string& dir, const std::string& id_prefix, std::ostream& out) {
-  if (id_prefix.empty()) throw Error(dir + ": no run id given (--run ID, any unique prefix)");
-  // The prefix may name a run that has not finished (only its checkpoint exists); it must be unique over
-  // finished and unfinished runs together.
+  // The prefix may name a run that has not finished (a checkpoint, and no run file or an interrupted
+  // run's); it must be unique over finished and unfinished runs together, an interrupted run counting once.
+  std::optional<ResultStore> store;
   std::vector<ResultStore::Unfinished> unfinished;
+  std::vector<std::string> unfinished_ids;
   std::error_code ec;
-  if (fs::is_directory(dir + "/checkpoints", ec))
-    for (auto& u : ResultStore(dir).unfinished_runs())
-      if (u.id16.rfind(id_prefix.substr(0, 16), 0) == 0) unfinished.push_back(std::move(u));
-  // An interrupted run has both files; it is one run, shown from its checkpoint (the state a rerun resumes).
-  auto finished = finished_runs_matching(dir, id_prefix);
-  std::erase_if(finished, [&](const std::string& path) {
-    const std::string stem = fs::path(path).stem().string();
-    return std::any_of(unfinished.begin(), unfinished.end(), [&](const auto& u) { return u.id16 == stem; });
-  });
+  if (!id_prefix.empty() && fs::is_directory(dir + "/checkpoints", ec)) {
+    store.emplace(dir);
+    for (auto& u : store->unfinished_runs())
+      if (id_matches(u.id16, id_prefix)) unfinished_ids.push_back(u.id16), unfinished.push_back(std::move(u));
+  }
+  const auto finished = run_files_matching(dir, id_prefix, unfinished_ids);
   require_unique(dir, id_prefix, unfinished.size() + finished.size());
   if (!unfinished.empty()) {
-    const ResultStore store(dir);
-    const std::string path = store.checkpoint_path(unfinished[0].id16);
+    const std::string path = store->checkpoint_path(unfinished[0].id16);
     const CheckpointRecord c = h5::read_checkpoint(path, false);
     out << "run " << c.run_id << " (not finished)\n  checkpoint: " << path << "\n";
     print_unfinished(unfinished[0], c, age_seconds(path), out);
