@@ -21,7 +21,7 @@ Schema Fvsbn::schema() {
 }
 
 V Fvsbn::logits(ad::Graph<float>& g, const V& x, int) {
-  return ad::affine(x, ad::mask(w_->var(g), mask_), b_->var(g));
+  return ad::masked_affine(x, w_->var(g), mask_, b_->var(g));
 }
 
 }  // namespace genlab::autoregressive

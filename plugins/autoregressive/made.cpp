@@ -85,7 +85,7 @@ V Made::logits(ad::Graph<float>& g, const V& x, int k) {
   V h = x;
   for (std::size_t l = 0; l + 1 < layers_.size(); ++l) h = layers_[l](g, h, activation_);
   V out = layers_.back()(g, h);
-  if (direct_) out = ad::add(out, ad::matmul(x, ad::mask(direct_->var(g), direct_mask_)));
+  if (direct_) out = ad::add(out, ad::masked_matmul(x, direct_->var(g), direct_mask_));
   return out;
 }
 

@@ -158,6 +158,15 @@ TEST_CASE("gradients of matmul and column ops", "[ad][gradcheck]") {
   // The pre-activations are sums of random products: none falls within the finite-difference step of the
   // ReLU's kink for this seed (the check would fail loudly if one did).
   check_op("affine_relu", {{3, 4}, {4, 5}, {1, 5}}, [](auto& v) { return affine_relu(v[0], v[1], v[2]); });
+  // Masked products: the mask (a fixed 0/1 pattern with zeros in every row and column) never gets a gradient,
+  // and the masked-out weights get exactly zero.
+  MatrixD m45(4, 5);
+  for (Index i = 0; i < 4; ++i)
+    for (Index j = 0; j < 5; ++j) m45(i, j) = (i + 2 * j) % 3 == 0 ? 0.0 : 1.0;
+  check_op("masked_affine", {{3, 4}, {4, 5}, {1, 5}}, [&](auto& v) { return masked_affine(v[0], v[1], m45, v[2]); });
+  check_op("masked_affine_relu", {{3, 4}, {4, 5}, {1, 5}},
+           [&](auto& v) { return masked_affine_relu(v[0], v[1], m45, v[2]); });
+  check_op("masked_matmul", {{3, 4}, {4, 5}}, [&](auto& v) { return masked_matmul(v[0], v[1], m45); });
   check_op("slice_cols", {{3, 6}}, [](auto& v) { return slice_cols(v[0], 2, 3); });
   check_op("concat_cols", {{3, 2}, {3, 4}}, [](auto& v) { return concat_cols(v[0], v[1]); });
   check_op("permute_cols", {{3, 5}}, [](auto& v) { return permute_cols(v[0], {3, 0, 4, 1, 2}); });
@@ -312,6 +321,49 @@ TEST_CASE("affine and affine_relu in float agree with matmul + add (+ relu), val
       CHECK((gw1 - gw2).cwiseAbs().maxCoeff() <= 1e-5f * (1 + gw2.cwiseAbs().maxCoeff()));
       CHECK((gb1 - gb2).cwiseAbs().maxCoeff() <= 1e-5f * (1 + gb2.cwiseAbs().maxCoeff()));
     }
+}
+
+// The fused masked ops must be what the unfused ones computed: the same numbers bitwise (masking by 0/1 is
+// exact, and the products see the same operands in the same order), so a model moved onto them trains the same.
+TEST_CASE("masked_affine(_relu) and masked_matmul in float equal the product with mask(w), bitwise", "[ad]") {
+  Rng rng(22);
+  for (const int kind : {0, 1, 2})  // masked_affine, masked_affine_relu, masked_matmul
+    for (const Index k : {Index(5), Index(400), Index(784)}) {  // the small-product path, one and two K blocks
+      const Index r = 20, c = 70;
+      Matrix xv(r, k), wv(k, c), bv(1, c), mv(k, c), weights(r, c);
+      for (Matrix* m : {&xv, &wv, &bv, &weights})
+        for (Index i = 0; i < m->size(); ++i) m->data()[i] = static_cast<float>(rng.normal());
+      for (Index i = 0; i < mv.size(); ++i) mv.data()[i] = rng.below(2) == 0 ? 0.0f : 1.0f;
+      auto run = [&](bool fused, Matrix& y, Matrix& gx, Matrix& gw, Matrix& gb) {
+        Graph<float> g;
+        Matrix gwv = Matrix::Constant(k, c, 7.0f), gbv(1, c);  // 7: the masked-out entries must be overwritten
+        const auto x = g.variable(xv), w = g.parameter(wv, gwv), b = g.parameter(bv, gbv);
+        Var<float> out;
+        if (fused)
+          out = kind == 0 ? masked_affine(x, w, mv, b) : kind == 1 ? masked_affine_relu(x, w, mv, b) : masked_matmul(x, w, mv);
+        else
+          out = kind == 0 ? affine(x, mask(w, mv), b) : kind == 1 ? affine_relu(x, mask(w, mv), b) : matmul(x, mask(w, mv));
+        g.backward(sum(mul(out, g.constant(weights))));
+        y = out.value();
+        gx = x.grad();
+        gw = gwv;
+        gb = kind == 2 ? Matrix::Zero(1, c) : gbv;
+      };
+      Matrix y1, gx1, gw1, gb1, y2, gx2, gw2, gb2;
+      run(true, y1, gx1, gw1, gb1);
+      run(false, y2, gx2, gw2, gb2);
+      INFO("kind=" << kind << " k=" << k);
+      CHECK(y1 == y2);
+      CHECK(gx1 == gx2);
+      CHECK(gw1 == gw2);
+      CHECK(gb1 == gb2);
+      CHECK((gw1.array() * (1.0f - mv.array())).cwiseAbs().maxCoeff() == 0.0f);
+    }
+  Graph<float> g;
+  const Matrix m(3, 5);
+  CHECK_THROWS_WITH(masked_affine(g.constant(Matrix::Ones(2, 4)), g.constant(Matrix::Ones(4, 5)), m,
+                                  g.constant(Matrix::Ones(1, 5))),
+                    "masked_affine: mask 3x5 for weight 4x5");
 }
 
 TEST_CASE("affine checks its shapes, and a NaN pre-activation stays NaN through the fused ReLU", "[ad]") {

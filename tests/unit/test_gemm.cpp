@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <limits>
+#include <tuple>
 
 #include <oneapi/tbb/task_arena.h>
 
@@ -71,6 +72,43 @@ TEST_CASE("gemm reads and writes strided sub-blocks in place", "[gemm]") {
   Matrix outside = big_c;
   outside.block(4, 20, 40, 50) = before.block(4, 20, 40, 50);
   CHECK(outside == before);
+}
+
+// A masked B (read as B * mask while packing) and a masked product (C = beta C + (alpha A B) * mask), on the
+// packed and the small-product paths, row-major and transposed B, one and two K blocks, beta 0 and 1.
+TEST_CASE("gemm applies a mask on B and on the product", "[gemm]") {
+  Rng rng(13);
+  for (const bool tb : {false, true})
+    for (const float beta : {0.0f, 1.0f})
+      for (const auto& [M, K, N] : {std::tuple<Index, Index, Index>{100, 784, 500}, {37, 400, 70}, {3, 5, 4}}) {
+        const Matrix a = random_matrix(M, K, rng);
+        const Matrix b = tb ? random_matrix(N, K, rng) : random_matrix(K, N, rng);
+        Matrix bm(b.rows(), b.cols()), cm(M, N);
+        for (Index i = 0; i < bm.size(); ++i) bm.data()[i] = rng.below(3) == 0 ? 0.0f : 1.0f;
+        for (Index i = 0; i < cm.size(); ++i) cm.data()[i] = rng.below(3) == 0 ? 0.0f : 1.0f;
+        const Matrix c0 = random_matrix(M, N, rng);
+        const linalg::ConstView bv = linalg::view(b).masked(bm.data());
+        const MatrixD bd = b.cwiseProduct(bm).cast<double>();
+        const MatrixD op_b = tb ? MatrixD(bd.transpose()) : bd;
+        const double tol = 1e-5 * std::sqrt(double(K) + 1) * 8;
+        INFO("M=" << M << " K=" << K << " N=" << N << " tb=" << tb << " beta=" << beta);
+
+        Matrix c = c0;
+        linalg::gemm(1.0f, linalg::view(a), tb ? bv.transposed() : bv, beta, linalg::view(c));
+        const MatrixD ref_b = a.cast<double>() * op_b + double(beta) * c0.cast<double>();
+        CHECK((c.cast<double>() - ref_b).cwiseAbs().maxCoeff() <= tol);
+
+        linalg::Epilogue epi;
+        epi.mask = cm.data();
+        epi.mask_stride = N;
+        Matrix d = c0;
+        const linalg::ConstView plain_b = linalg::view(b);
+        linalg::gemm(1.0f, linalg::view(a), tb ? plain_b.transposed() : plain_b, beta, linalg::view(d), epi);
+        const MatrixD prod = a.cast<double>() * (tb ? MatrixD(b.cast<double>().transpose()) : b.cast<double>());
+        const MatrixD ref_c = prod.cwiseProduct(cm.cast<double>()) + double(beta) * c0.cast<double>();
+        CHECK((d.cast<double>() - ref_c).cwiseAbs().maxCoeff() <= tol);
+        if (beta == 0.0f) CHECK((d.array() * (1.0f - cm.array())).cwiseAbs().maxCoeff() == 0.0f);
+      }
 }
 
 TEST_CASE("gemm with an empty inner dimension gives beta C", "[gemm]") {

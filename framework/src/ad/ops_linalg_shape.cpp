@@ -8,26 +8,44 @@
 namespace genlab::ad {
 using namespace detail;
 
-// y = a b; da = dy b^T, db = a^T dy. float products go through genlab's packed GEMM (transposes are strided
-// views, gradients accumulate through beta); double (gradient checks) through Eigen.
+// c (+)= op(a) op(b * b_mask), the product times c_mask as it is written; a mask is a 0/1 array laid out like
+// the operand it masks, or nullptr. y = a b; da = dy b^T, db = a^T dy. float products go through genlab's
+// packed GEMM (transposes are strided views, masks are applied while packing B or writing C, gradients
+// accumulate through beta); double (gradient checks) through Eigen, with the masks applied as copies.
 template <class T>
-void product(const Tensor<T>& a, bool ta, const Tensor<T>& b, bool tb, bool add, Tensor<T>& c) {
+void product(const Tensor<T>& a, bool ta, const Tensor<T>& b, bool tb, bool add, Tensor<T>& c,
+             const Tensor<T>* b_mask = nullptr, const Tensor<T>* c_mask = nullptr) {
   if constexpr (std::is_same_v<T, float>) {
     linalg::ConstView av = linalg::view(a), bv = linalg::view(b);
-    linalg::gemm(1.0f, ta ? av.transposed() : av, tb ? bv.transposed() : bv, add ? 1.0f : 0.0f, linalg::view(c));
+    if (b_mask != nullptr) bv = bv.masked(b_mask->data());
+    linalg::Epilogue epi;
+    if (c_mask != nullptr) {
+      epi.mask = c_mask->data();
+      epi.mask_stride = c_mask->cols();
+    }
+    linalg::gemm(1.0f, ta ? av.transposed() : av, tb ? bv.transposed() : bv, add ? 1.0f : 0.0f, linalg::view(c), epi);
   } else {
+    Tensor<T> masked_b;
+    const Tensor<T>& bb = b_mask != nullptr ? (masked_b = b.cwiseProduct(*b_mask)) : b;
     auto run = [&](const auto& x, const auto& y) {
-      if (add)
+      if (c_mask != nullptr) {
+        const Tensor<T> p = x * y;
+        if (add)
+          c += p.cwiseProduct(*c_mask);
+        else
+          c = p.cwiseProduct(*c_mask);
+      } else if (add) {
         c.noalias() += x * y;
-      else
+      } else {
         c.noalias() = x * y;
+      }
     };
     if (ta)
-      run(a.transpose(), b);
+      run(a.transpose(), bb);
     else if (tb)
-      run(a, b.transpose());
+      run(a, bb.transpose());
     else
-      run(a, b);
+      run(a, bb);
   }
 }
 
@@ -46,16 +64,21 @@ Var<T> matmul(const Var<T>& a, const Var<T>& b) {
   return Var<T>(&g, static_cast<int>(g.size()) - 1);
 }
 
-// y = act(x w + b). Backward: dz = dy * act'(z) in one pass that also sums the bias gradient (for ReLU,
-// dz = dy where y > 0), then dw = x^T dz and dx = dz w^T as for matmul. n.scalar[0] = 1 marks the ReLU.
+// y = act(x (w * m) + b), the bias and the mask m optional. Inputs: x, w, then b if any, then m if any
+// (n.scalar[1] = 1 + 2: bias + mask). Backward: dz = dy * act'(z) in one pass that also sums the bias
+// gradient (for ReLU, dz = dy where y > 0), then dw = (x^T dz) * m and dx = dz (w * m)^T as for matmul,
+// the mask applied inside the products. n.scalar[0] = 1 marks the ReLU.
 template <class T>
 void affine_backward(Graph<T>& g, Node<T>& n) {
   const Tensor<T>& xv = *in(g, n, 0).value;
   const Tensor<T>& wv = *in(g, n, 1).value;
+  const int flags = static_cast<int>(n.scalar[1]);
+  const bool has_bias = (flags & 1) != 0;
+  const Tensor<T>* m = (flags & 2) != 0 ? in(g, n, has_bias ? 3 : 2).value : nullptr;
   Tensor<T>* dz = n.grad;
   const Index rows = n.grad->rows(), cols = n.grad->cols();
   bool add = false;
-  Tensor<T>* gb = g.grad_target(n.inputs[2], add);
+  Tensor<T>* gb = has_bias ? g.grad_target(n.inputs[2], add) : nullptr;
   T* bias_sum = nullptr;
   if (gb != nullptr) {
     if (!add) gb->setZero();
@@ -75,25 +98,43 @@ void affine_backward(Graph<T>& g, Node<T>& n) {
     if (bias_sum != nullptr)
       for (Index j = 0; j < cols; ++j) bias_sum[j] += d[j];
   }
-  if (Tensor<T>* gw = g.grad_target(n.inputs[1], add)) product(xv, true, *dz, false, add, *gw);
-  if (Tensor<T>* gx = g.grad_target(n.inputs[0], add)) product(*dz, false, wv, true, add, *gx);
+  if (Tensor<T>* gw = g.grad_target(n.inputs[1], add)) product<T>(xv, true, *dz, false, add, *gw, nullptr, m);
+  if (Tensor<T>* gx = g.grad_target(n.inputs[0], add)) product<T>(*dz, false, wv, true, add, *gx, m);
 }
 
+// b and m may be null (no bias, no mask).
 template <class T>
-Var<T> affine_op(const char* op, const Var<T>& x, const Var<T>& w, const Var<T>& b, bool relu) {
+Var<T> affine_op(const char* op, const Var<T>& x, const Var<T>& w, const Var<T>* b, const Tensor<T>* m, bool relu) {
   if (x.cols() != w.rows()) shape_error(op, "inner dimensions differ: " + shape(x) + " times " + shape(w));
-  if (b.rows() != 1 || b.cols() != w.cols())
-    shape_error(op, "bias " + shape(b) + " for a product with " + std::to_string(w.cols()) + " columns (want 1x" +
+  if (b != nullptr && (b->rows() != 1 || b->cols() != w.cols()))
+    shape_error(op, "bias " + shape(*b) + " for a product with " + std::to_string(w.cols()) + " columns (want 1x" +
                         std::to_string(w.cols()) + ")");
+  if (m != nullptr && (m->rows() != w.rows() || m->cols() != w.cols()))
+    shape_error(op, "mask " + shape(m->rows(), m->cols()) + " for weight " + shape(w));
   Graph<T>& g = *x.graph();
-  Node<T>& n = g.new_node(op, {x, w, b}, x.rows(), w.cols(), affine_backward<T>);
+  Node<T>* node = nullptr;
+  if (b != nullptr && m != nullptr)
+    node = &g.new_node(op, {x, w, *b, g.constant_view(*m)}, x.rows(), w.cols(), affine_backward<T>);
+  else if (b != nullptr)
+    node = &g.new_node(op, {x, w, *b}, x.rows(), w.cols(), affine_backward<T>);
+  else if (m != nullptr)
+    node = &g.new_node(op, {x, w, g.constant_view(*m)}, x.rows(), w.cols(), affine_backward<T>);
+  else
+    node = &g.new_node(op, {x, w}, x.rows(), w.cols(), affine_backward<T>);
+  Node<T>& n = *node;
   n.scalar[0] = relu ? T(1) : T(0);
+  n.scalar[1] = T((b != nullptr ? 1 : 0) + (m != nullptr ? 2 : 0));
   if constexpr (std::is_same_v<T, float>) {
-    linalg::gemm(1.0f, linalg::view(x.value()), linalg::view(w.value()), 0.0f, linalg::view(*n.value),
-                 linalg::Epilogue{b.value().data(), relu});
+    linalg::ConstView wv = linalg::view(w.value());
+    if (m != nullptr) wv = wv.masked(m->data());
+    linalg::gemm(1.0f, linalg::view(x.value()), wv, 0.0f, linalg::view(*n.value),
+                 linalg::Epilogue{b != nullptr ? b->value().data() : nullptr, relu});
   } else {
-    n.value->noalias() = x.value() * w.value();
-    n.value->rowwise() += b.value().row(0);
+    if (m != nullptr)
+      n.value->noalias() = x.value() * w.value().cwiseProduct(*m);
+    else
+      n.value->noalias() = x.value() * w.value();
+    if (b != nullptr) n.value->rowwise() += b->value().row(0);
     if (relu) *n.value = n.value->cwiseMax(T(0));
   }
   return Var<T>(&g, static_cast<int>(g.size()) - 1);
@@ -101,12 +142,27 @@ Var<T> affine_op(const char* op, const Var<T>& x, const Var<T>& w, const Var<T>&
 
 template <class T>
 Var<T> affine(const Var<T>& x, const Var<T>& w, const Var<T>& b) {
-  return affine_op("affine", x, w, b, false);
+  return affine_op<T>("affine", x, w, &b, nullptr, false);
 }
 
 template <class T>
 Var<T> affine_relu(const Var<T>& x, const Var<T>& w, const Var<T>& b) {
-  return affine_op("affine_relu", x, w, b, true);
+  return affine_op<T>("affine_relu", x, w, &b, nullptr, true);
+}
+
+template <class T>
+Var<T> masked_affine(const Var<T>& x, const Var<T>& w, const Tensor<T>& m, const Var<T>& b) {
+  return affine_op<T>("masked_affine", x, w, &b, &m, false);
+}
+
+template <class T>
+Var<T> masked_affine_relu(const Var<T>& x, const Var<T>& w, const Tensor<T>& m, const Var<T>& b) {
+  return affine_op<T>("masked_affine_relu", x, w, &b, &m, true);
+}
+
+template <class T>
+Var<T> masked_matmul(const Var<T>& x, const Var<T>& w, const Tensor<T>& m) {
+  return affine_op<T>("masked_matmul", x, w, nullptr, &m, false);
 }
 
 template <class T>
@@ -182,6 +238,15 @@ template Var<float> affine<float>(const Var<float>&, const Var<float>&, const Va
 template Var<double> affine<double>(const Var<double>&, const Var<double>&, const Var<double>&);
 template Var<float> affine_relu<float>(const Var<float>&, const Var<float>&, const Var<float>&);
 template Var<double> affine_relu<double>(const Var<double>&, const Var<double>&, const Var<double>&);
+template Var<float> masked_affine<float>(const Var<float>&, const Var<float>&, const Tensor<float>&, const Var<float>&);
+template Var<double> masked_affine<double>(const Var<double>&, const Var<double>&, const Tensor<double>&,
+                                           const Var<double>&);
+template Var<float> masked_affine_relu<float>(const Var<float>&, const Var<float>&, const Tensor<float>&,
+                                              const Var<float>&);
+template Var<double> masked_affine_relu<double>(const Var<double>&, const Var<double>&, const Tensor<double>&,
+                                                const Var<double>&);
+template Var<float> masked_matmul<float>(const Var<float>&, const Var<float>&, const Tensor<float>&);
+template Var<double> masked_matmul<double>(const Var<double>&, const Var<double>&, const Tensor<double>&);
 GENLAB_AD_INSTANTIATE_2(concat_cols)
 // Each row repeated k times in place: row r*k+s of the output is row r of x (k samples per example, kept
 // next to their example). Backward sums each group of k rows, as k strided views.

@@ -104,22 +104,26 @@ GENLAB_AVX512 inline void transpose16(__m512 r[16]) {
 }
 
 // out(k, i) = src_i[k] for k < kc and i < lines (16 source lines, each contiguous along k; lines past
-// `lines` read as zero): 16 k at a time, the first `lanes` lanes of each transposed row stored at
-// dst + k * dst_stride.
-GENLAB_AVX512 void transpose_lines(const float* src, Index src_stride, Index lines, Index kc, float* dst,
-                                   Index dst_stride, __mmask16 lanes) {
+// `lines` read as zero), times msrc_i[k] when msrc (laid out like src) is set: 16 k at a time, the first
+// `lanes` lanes of each transposed row stored at dst + k * dst_stride.
+GENLAB_AVX512 void transpose_lines(const float* src, const float* msrc, Index src_stride, Index lines, Index kc,
+                                   float* dst, Index dst_stride, __mmask16 lanes) {
   for (Index k = 0; k < kc; k += 16) {
     const Index nk = std::min<Index>(16, kc - k);
     const __mmask16 km = first_lanes(nk);
     __m512 r[16];
     for (Index i = 0; i < 16; ++i)
       r[i] = i < lines ? _mm512_maskz_loadu_ps(km, src + i * src_stride + k) : _mm512_setzero_ps();
+    if (msrc != nullptr)
+      for (Index i = 0; i < lines && i < 16; ++i)
+        r[i] = _mm512_mul_ps(r[i], _mm512_maskz_loadu_ps(km, msrc + i * src_stride + k));
     transpose16(r);
     for (Index t = 0; t < nk; ++t) _mm512_mask_storeu_ps(dst + (k + t) * dst_stride, lanes, r[t]);
   }
 }
 
-// B[k0:k0+kc, :] into panels of NR columns, each kc x NR row-major; columns past N are zero.
+// B[k0:k0+kc, :] (times its mask, if any) into panels of NR columns, each kc x NR row-major; columns past N
+// are zero. Masking here is one more load per vector, where a separate W * M pass would stream three arrays.
 GENLAB_AVX512 void pack_b(const ConstView& b, Index k0, Index kc, Index p0, Index p1, float* dst) {
   static_assert(NR == 32, "pack_b moves two 16-float vectors per packed row");
   for (Index p = p0; p < p1; ++p) {
@@ -127,19 +131,32 @@ GENLAB_AVX512 void pack_b(const ConstView& b, Index k0, Index kc, Index p0, Inde
     float* d = dst + (p - p0) * kc * NR;
     if (b.col_stride == 1) {  // B row-major (a weight in the forward pass)
       const __mmask16 m0 = first_lanes(nj), m1 = first_lanes(nj - 16);
-      const float* s = b.data + k0 * b.row_stride + j0;
-      for (Index k = 0; k < kc; ++k, d += NR, s += b.row_stride) {
-        _mm512_store_ps(d, _mm512_maskz_loadu_ps(m0, s));
-        _mm512_store_ps(d + 16, _mm512_maskz_loadu_ps(m1, s + 16));
+      const Index off = k0 * b.row_stride + j0;
+      const float* s = b.data + off;
+      if (b.mask == nullptr) {
+        for (Index k = 0; k < kc; ++k, d += NR, s += b.row_stride) {
+          _mm512_store_ps(d, _mm512_maskz_loadu_ps(m0, s));
+          _mm512_store_ps(d + 16, _mm512_maskz_loadu_ps(m1, s + 16));
+        }
+      } else {
+        const float* ms = b.mask + off;
+        for (Index k = 0; k < kc; ++k, d += NR, s += b.row_stride, ms += b.row_stride) {
+          _mm512_store_ps(d, _mm512_mul_ps(_mm512_maskz_loadu_ps(m0, s), _mm512_maskz_loadu_ps(m0, ms)));
+          _mm512_store_ps(d + 16, _mm512_mul_ps(_mm512_maskz_loadu_ps(m1, s + 16), _mm512_maskz_loadu_ps(m1, ms + 16)));
+        }
       }
     } else if (b.row_stride == 1) {  // B transposed (W^T in backward): column j of B is contiguous along k
-      for (Index h = 0; h < NR; h += 16)
-        transpose_lines(b.data + k0 + (j0 + h) * b.col_stride, b.col_stride, std::max<Index>(0, nj - h), kc, d + h, NR,
-                        first_lanes(16));
+      for (Index h = 0; h < NR; h += 16) {
+        const Index off = k0 + (j0 + h) * b.col_stride;
+        transpose_lines(b.data + off, b.mask != nullptr ? b.mask + off : nullptr, b.col_stride,
+                        std::max<Index>(0, nj - h), kc, d + h, NR, first_lanes(16));
+      }
     } else {
       for (Index k = 0; k < kc; ++k, d += NR) {
-        const float* s = b.data + (k0 + k) * b.row_stride + j0 * b.col_stride;
-        for (Index j = 0; j < nj; ++j) d[j] = s[j * b.col_stride];
+        const Index off = (k0 + k) * b.row_stride + j0 * b.col_stride;
+        const float* s = b.data + off;
+        for (Index j = 0; j < nj; ++j)
+          d[j] = b.mask != nullptr ? s[j * b.col_stride] * b.mask[off + j * b.col_stride] : s[j * b.col_stride];
         for (Index j = nj; j < NR; ++j) d[j] = 0.0f;
       }
     }
@@ -158,7 +175,7 @@ GENLAB_AVX512 void pack_a(const ConstView& a, Index i0, Index mi, Index k0, Inde
       for (Index k = 0; k < kc; ++k, s += a.col_stride)
         _mm512_mask_storeu_ps(d + k * MR, all, _mm512_maskz_loadu_ps(rows, s));
     } else if (a.col_stride == 1) {  // A row-major: row i is contiguous along k
-      transpose_lines(a.data + r0 * a.row_stride + k0, a.row_stride, nr, kc, d, MR, first_lanes(MR));
+      transpose_lines(a.data + r0 * a.row_stride + k0, nullptr, a.row_stride, nr, kc, d, MR, first_lanes(MR));
     } else {
       for (Index k = 0; k < kc; ++k)
         for (Index i = 0; i < MR; ++i)
@@ -167,11 +184,12 @@ GENLAB_AVX512 void pack_a(const ConstView& a, Index i0, Index mi, Index k0, Inde
   }
 }
 
-// C[0:m, 0:n] = alpha * (a_panel b_panel) + beta * C, with m <= MR and n <= NR. beta == 0 never reads C.
-// The epilogue's bias pointer is already offset to the tile's first column; nullptr-bias and relu = false
-// when this is not the last K block.
+// C[0:m, 0:n] = alpha * (a_panel b_panel) * cmask + beta * C, with m <= MR and n <= NR. beta == 0 never
+// reads C. The epilogue's bias and mask pointers are already offset to the tile; nullptr-bias and relu =
+// false when this is not the last K block (the mask acts in every block: it multiplies each block's product).
 GENLAB_AVX512 void kernel_avx512(Index kc, const float* __restrict a, const float* __restrict b, float* c, Index ldc,
-                                 Index m, Index n, float alpha, float beta, const float* bias, bool relu) {
+                                 Index m, Index n, float alpha, float beta, const float* bias, bool relu,
+                                 const float* cmask, Index ldm) {
   __m512 acc[MR][NV];
 #pragma GCC unroll 10
   for (Index i = 0; i < MR; ++i)
@@ -202,6 +220,7 @@ GENLAB_AVX512 void kernel_avx512(Index kc, const float* __restrict a, const floa
 #pragma GCC unroll 2
     for (Index v = 0; v < NV; ++v) {
       __m512 r = _mm512_mul_ps(va, acc[i][v]);
+      if (cmask != nullptr) r = _mm512_mul_ps(r, _mm512_maskz_loadu_ps(mask[v], cmask + i * ldm + 16 * v));
       if (beta != 0.0f) r = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(mask[v], row + 16 * v), r);
       if (bias != nullptr) r = _mm512_add_ps(r, bias_v[v]);
       if (relu) r = _mm512_max_ps(zero, r);  // max returns its second operand when one is NaN
@@ -249,7 +268,8 @@ GENLAB_AVX512 void run_tiles(const float* ap, const float* bp, Index i0, Index m
     for (Index pi = 0; pi * MR < mi; ++pi)
       kernel_avx512(kc, ap + pi * kc * MR, bp + (pj - p0) * kc * NR, c.data + (i0 + pi * MR) * c.row_stride + j0,
                     c.row_stride, std::min(MR, mi - pi * MR), nj, alpha, beta_k,
-                    last && epi.bias != nullptr ? epi.bias + j0 : nullptr, last && epi.relu);
+                    last && epi.bias != nullptr ? epi.bias + j0 : nullptr, last && epi.relu,
+                    epi.mask != nullptr ? epi.mask + (i0 + pi * MR) * epi.mask_stride + j0 : nullptr, epi.mask_stride);
   }
 }
 
@@ -334,7 +354,7 @@ void gemm_packed(float alpha, const ConstView& a, const ConstView& b, float beta
   });
 }
 
-// The epilogue as a pass of its own, for the paths that do not fuse it.
+// The epilogue's bias and ReLU as a pass of their own, for the paths that do not fuse them.
 void apply_epilogue(const View& c, const Epilogue& epi) {
   if (epi.bias == nullptr && !epi.relu) return;
   for (Index i = 0; i < c.rows; ++i) {
@@ -346,6 +366,35 @@ void apply_epilogue(const View& c, const Epilogue& epi) {
   }
 }
 
+// The Eigen path reads plain arrays: a masked B is copied out masked, and a masked product goes through a
+// scratch C. Both buffers are per-thread and only grow in use (Eigen reallocates on a size change only).
+void gemm_small(float alpha, const ConstView& a, const ConstView& b, float beta, const View& c, const Epilogue& epi) {
+  thread_local Matrix masked_b, product;
+  ConstView bv = b;
+  if (b.mask != nullptr) {
+    masked_b.resize(b.rows, b.cols);
+    for (Index i = 0; i < b.rows; ++i)
+      for (Index j = 0; j < b.cols; ++j) {
+        const Index at = i * b.row_stride + j * b.col_stride;
+        masked_b(i, j) = b.data[at] * b.mask[at];
+      }
+    bv = view(masked_b);
+  }
+  if (epi.mask == nullptr) {
+    gemm_eigen(alpha, a, bv, beta, c);
+  } else {
+    product.resize(c.rows, c.cols);
+    gemm_eigen(alpha, a, bv, 0.0f, view(product));
+    for (Index i = 0; i < c.rows; ++i)
+      for (Index j = 0; j < c.cols; ++j) {
+        float& x = c.data[i * c.row_stride + j];
+        const float p = product(i, j) * epi.mask[i * epi.mask_stride + j];
+        x = beta == 0.0f ? p : beta * x + p;
+      }
+  }
+  apply_epilogue(c, epi);
+}
+
 }  // namespace
 
 void gemm(float alpha, const ConstView& a, const ConstView& b, float beta, const View& c) {
@@ -354,6 +403,7 @@ void gemm(float alpha, const ConstView& a, const ConstView& b, float beta, const
 
 void gemm(float alpha, const ConstView& a, const ConstView& b, float beta, const View& c, const Epilogue& epi) {
   GENLAB_ASSERT(a.cols == b.rows && c.rows == a.rows && c.cols == b.cols, "gemm: operand shapes disagree");
+  GENLAB_ASSERT(a.mask == nullptr, "gemm: only B may carry a mask");
   if (c.rows == 0 || c.cols == 0) return;
   if (a.cols == 0) {  // empty sum
     for (Index i = 0; i < c.rows; ++i)
@@ -365,8 +415,7 @@ void gemm(float alpha, const ConstView& a, const ConstView& b, float beta, const
     return;
   }
   if (!cpu_has_avx512() || double(c.rows) * double(c.cols) * double(a.cols) < kSmallProduct || c.rows < 4) {
-    gemm_eigen(alpha, a, b, beta, c);
-    apply_epilogue(c, epi);
+    gemm_small(alpha, a, b, beta, c, epi);
   } else {
     gemm_packed(alpha, a, b, beta, c, epi);
   }

@@ -84,7 +84,9 @@ void MaskedLinear<T>::set_mask(const Tensor<T>& mask) {
 
 template <class T>
 ad::Var<T> MaskedLinear<T>::operator()(ad::Graph<T>& g, const ad::Var<T>& x, Activation a) const {
-  return affine_activate(x, ad::mask(linear_.weight().var(g), mask_), linear_.bias().var(g), a);
+  const ad::Var<T> w = linear_.weight().var(g), b = linear_.bias().var(g);
+  if (a == Activation::Relu) return ad::masked_affine_relu(x, w, mask_, b);
+  return activate(ad::masked_affine(x, w, mask_, b), a);
 }
 
 template <class T>

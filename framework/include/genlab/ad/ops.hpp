@@ -81,6 +81,17 @@ Var<T> affine(const Var<T>& x, const Var<T>& w, const Var<T>& b);
 /// relu(x w + b), fused the same way: no node, buffer or pass of its own for the bias or the ReLU.
 template <class T>
 Var<T> affine_relu(const Var<T>& x, const Var<T>& w, const Var<T>& b);
+/// x (w * m) + b for a constant 0/1 mask m laid out like w (masked weights: MADE, FVSBN). w * m is never
+/// formed: the mask is applied as w is packed for the product, and to w's gradient as the product writes
+/// it. No gradient flows to m, which is read in place and must outlive the pass (a layer member).
+template <class T>
+Var<T> masked_affine(const Var<T>& x, const Var<T>& w, const Tensor<T>& m, const Var<T>& b);
+/// relu(x (w * m) + b), fused the same way.
+template <class T>
+Var<T> masked_affine_relu(const Var<T>& x, const Var<T>& w, const Tensor<T>& m, const Var<T>& b);
+/// x (w * m), as masked_affine without a bias.
+template <class T>
+Var<T> masked_matmul(const Var<T>& x, const Var<T>& w, const Tensor<T>& m);
 template <class T>
 Var<T> slice_cols(const Var<T>& x, Index start, Index count);
 template <class T>

@@ -16,11 +16,15 @@
 
 namespace genlab::linalg {
 
-/// Read-only strided matrix: element (i, j) is data[i * row_stride + j * col_stride].
+/// Read-only strided matrix: element (i, j) is data[i * row_stride + j * col_stride], times
+/// mask[i * row_stride + j * col_stride] when `mask` is set (a 0/1 array laid out like the data: a masked
+/// weight W * M is read as such while it is packed, never materialized). Only B may carry a mask.
 struct ConstView {
   const float* data;
   Index rows, cols, row_stride, col_stride;
-  ConstView transposed() const { return {data, cols, rows, col_stride, row_stride}; }
+  const float* mask = nullptr;
+  ConstView transposed() const { return {data, cols, rows, col_stride, row_stride, mask}; }
+  ConstView masked(const float* m) const { return {data, rows, cols, row_stride, col_stride, m}; }
 };
 
 /// Writable strided matrix. C is written row by row, so col_stride must be 1.
@@ -38,10 +42,13 @@ inline View view(Matrix& m) {
 }
 
 /// Work done on each element of C as it leaves the product, while its tile is still in registers:
-/// c = act(c + bias[j]). A Linear layer's bias and ReLU then cost no pass of their own over C.
+/// c = act(beta c + (alpha A B) * mask + bias[j]). A Linear layer's bias and ReLU then cost no pass of
+/// their own over C, and a masked weight's gradient is masked as it is written.
 struct Epilogue {
   const float* bias = nullptr;  ///< N floats added to every row of C, or nullptr
   bool relu = false;            ///< max(c, 0) after the bias (a NaN stays NaN)
+  const float* mask = nullptr;  ///< M x N, row stride mask_stride: multiplies the product (not beta C), or nullptr
+  Index mask_stride = 0;
 };
 
 /// C = alpha A B + beta C (beta == 0 never reads C, so C may hold garbage or NaN).
