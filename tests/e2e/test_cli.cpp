@@ -358,6 +358,37 @@ TEST_CASE("Ctrl-C stops cleanly: finished runs kept, exit 130, rerun completes",
   require_h5py_check(results, 8);
 }
 
+TEST_CASE("a training run stopped by Ctrl-C checkpoints the step it reached and resumes bitwise from there",
+          "[e2e][interrupt][train]") {
+  // 600 slow updates (5 ms each) and no periodic checkpoint within them: only the stop writes one.
+  Sandbox box("sigint_train");
+  const auto exp = box.write("s.yaml",
+                             "name: slow\nseed: 5\ndataset: {name: rings, n_train: 2000, n_valid: 100, n_test: 100}\n"
+                             "model: {name: nan_model, nan_at_call: -1, sleep_ms: 5}\n"
+                             "train: {lr: 0.01, batch_size: 10, epochs: 3, checkpoint_every: 100000}\n");
+  const ProcessResult clean = box.genlab({"run", exp, "--out", "clean"});
+  INFO(clean.output);
+  REQUIRE(clean.exit_code == 0);
+  const auto log = (box.dir / "first.log").string();
+  const pid_t pid = spawn(box.cmd({"run", exp}), {}, box.dir.string(), log);
+  const auto claims = box.results("slow") / "claims";  // a run holds its claim while it runs
+  REQUIRE(wait_until([&] { return fs::exists(claims) && !fs::is_empty(claims); }, 60));
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // ~100 updates in
+  kill(pid, SIGINT);
+  CHECK(wait_for(pid) == 130);
+  INFO(read_text(log));
+  const ProcessResult again = box.genlab({"run", exp});
+  INFO(again.output);
+  REQUIRE(again.exit_code == 0);
+  const RunRecord r = h5::read_run(run_files(box.results("slow")).at(0).string(), true);
+  const auto at = r.log.find("resumed from checkpoint at step ");
+  REQUIRE(at != std::string::npos);
+  const long step = std::stol(r.log.substr(at + 32));
+  CHECK(step > 0);
+  CHECK(step < 600);
+  require_same_results(box.dir / "clean" / "slow", box.results("slow"), false);
+}
+
 TEST_CASE("a dry run executes nothing, and shards are disjoint and together cover the sweep", "[e2e][shard]") {
   Sandbox box("shard");
   const auto exp = box.write("s.yaml", probe_sweep(0, 7));

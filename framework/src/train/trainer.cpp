@@ -314,7 +314,9 @@ void train_model(const ComponentInfo& model_info, const ComponentInfo& dataset_i
       st.loss_sum += lv;
       ++st.loss_count;
       ctx.set_progress((double(st.epoch) + double(st.batch + 1) / double(batches)) / double(tc.epochs));
-      if (tc.checkpoint_every > 0 && st.step % tc.checkpoint_every == 0) {
+      // A run asked to stop (Ctrl-C, a scheduler's SIGTERM) saves the updates it has done, so that the rerun
+      // continues from here rather than from the last periodic checkpoint (an epoch of a big model is minutes).
+      if (tc.checkpoint_every > 0 && (st.step % tc.checkpoint_every == 0 || ctx.stop_requested())) {
         ++st.batch;  // the checkpoint resumes at the next batch
         save_checkpoint();
         --st.batch;
