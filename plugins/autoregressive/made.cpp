@@ -59,11 +59,11 @@ void Made::select(int k) {
   std::vector<Index> below = c.order.position;  // input degrees: positions in the ordering
   for (std::size_t l = 0; l < c.degrees.size(); ++l) {
     hidden_mask(below, c.degrees[l], scratch_);
-    layers_[l].set_mask(scratch_);
+    layers_[l].swap_mask(scratch_);
     below = c.degrees[l];
   }
   output_mask(below, c.order, scratch_);
-  layers_.back().set_mask(scratch_);
+  layers_.back().swap_mask(scratch_);
   if (direct_) direct_mask_ = strictly_earlier_mask(c.order);
   current_ = k;
 }

@@ -61,6 +61,15 @@ TEST_CASE("a masked weight entry carries no gradient to its input", "[nn]") {
   CHECK(x.grad()(0, 1) != 0.0);
   CHECK(ps.find("l.W")->grad(0, 1) == 0.0);
   CHECK_THROWS_AS(layer.set_mask(MatrixD::Ones(3, 2)), ShapeError);
+  // swap_mask takes the new mask and hands the old one back, no copy.
+  MatrixD other = MatrixD::Ones(2, 2);
+  other(1, 0) = 0;
+  layer.swap_mask(other);
+  CHECK(other == m);
+  CHECK(layer.mask()(1, 0) == 0.0);
+  CHECK(layer.mask()(0, 1) == 1.0);
+  MatrixD wrong = MatrixD::Ones(3, 2);
+  CHECK_THROWS_AS(layer.swap_mask(wrong), ShapeError);
 }
 
 TEST_CASE("zero_last makes an MLP start at its output bias", "[nn]") {

@@ -83,6 +83,16 @@ void MaskedLinear<T>::set_mask(const Tensor<T>& mask) {
 }
 
 template <class T>
+void MaskedLinear<T>::swap_mask(Tensor<T>& mask) {
+  const auto& w = linear_.weight().value;
+  if (mask.rows() != w.rows() || mask.cols() != w.cols())
+    throw ShapeError("MaskedLinear::swap_mask: mask " + std::to_string(mask.rows()) + "x" +
+                     std::to_string(mask.cols()) + " for weight " + std::to_string(w.rows()) + "x" +
+                     std::to_string(w.cols()));
+  mask_.swap(mask);
+}
+
+template <class T>
 ad::Var<T> MaskedLinear<T>::operator()(ad::Graph<T>& g, const ad::Var<T>& x, Activation a) const {
   const ad::Var<T> w = linear_.weight().var(g), b = linear_.bias().var(g);
   if (a == Activation::Relu) return ad::masked_affine_relu(x, w, mask_, b);

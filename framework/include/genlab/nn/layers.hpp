@@ -45,6 +45,9 @@ class MaskedLinear {
   MaskedLinear(ParamSet<T>& params, const std::string& name, Index in, Index out, Rng& rng, Init init = Init::Glorot);
   /// Sets the mask (in x out, entries 0 or 1); the layer starts fully connected.
   void set_mask(const Tensor<T>& mask);
+  /// Takes `mask` (same shape rule) without copying it: `mask` gets the previous mask's storage back, so a
+  /// model that rebuilds its masks every minibatch (MADE) reuses two buffers and copies nothing.
+  void swap_mask(Tensor<T>& mask);
   const Tensor<T>& mask() const { return mask_; }
   ad::Var<T> operator()(ad::Graph<T>& g, const ad::Var<T>& x, Activation a = Activation::None) const;
 
