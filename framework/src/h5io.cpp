@@ -383,6 +383,8 @@ void write_checkpoint(const std::string& path, const CheckpointRecord& r) {
     attr_string(c, f, "run_id", r.run_id);
     attr_number<std::int64_t>(c, f, "step", r.step);
     attr_string(c, f, "log", r.log);
+    attr_number<double>(c, f, "progress", r.progress);
+    attr_number<double>(c, f, "elapsed_s", r.elapsed_s);
     write_arrays(c, f, "state", r.state);
     write_metrics(c, f, r.metrics);
     write_finals(c, f, r.finals);
@@ -398,6 +400,8 @@ CheckpointRecord read_checkpoint(const std::string& path, bool full) {
   r.run_id = read_attr_string(c, f, "run_id");
   r.step = read_attr_number<std::int64_t>(c, f, "step");
   r.log = read_attr_string(c, f, "log");
+  if (H5Aexists(f, "progress") > 0) r.progress = read_attr_number<double>(c, f, "progress");
+  if (H5Aexists(f, "elapsed_s") > 0) r.elapsed_s = read_attr_number<double>(c, f, "elapsed_s");
   if (full) r.state = read_arrays(c, f, "state");
   r.metrics = read_metrics(c, f);
   r.finals = read_finals(c, f);

@@ -24,17 +24,6 @@ std::vector<RunRecord> read_results(const std::string& dir, std::vector<std::str
 
 namespace {
 
-std::string describe_age(double seconds) {
-  char buf[64];
-  if (seconds < 120)
-    std::snprintf(buf, sizeof buf, "%.0f s ago", std::max(0.0, seconds));
-  else if (seconds < 7200)
-    std::snprintf(buf, sizeof buf, "%.0f min ago", seconds / 60);
-  else
-    std::snprintf(buf, sizeof buf, "%.1f h ago", seconds / 3600);
-  return buf;
-}
-
 double age_seconds(const fs::path& p) {
   std::error_code ec;
   const auto t = fs::last_write_time(p, ec);
@@ -42,12 +31,40 @@ double age_seconds(const fs::path& p) {
   return std::chrono::duration<double>(fs::file_time_type::clock::now() - t).count();
 }
 
-// One unfinished run: a header line (id, holder, step, age), then the last value of each series with its
-// number of points.
+std::string describe_duration(double seconds) {
+  char buf[64];
+  seconds = std::max(0.0, seconds);
+  if (seconds < 120)
+    std::snprintf(buf, sizeof buf, "%.0f s", seconds);
+  else if (seconds < 7200)
+    std::snprintf(buf, sizeof buf, "%.0f min", seconds / 60);
+  else
+    std::snprintf(buf, sizeof buf, "%.1f h", seconds / 3600);
+  return buf;
+}
+
+std::string describe_age(double seconds) { return describe_duration(seconds) + " ago"; }
+
+// "7.3% done in 6.2 h; 79 h more at that rate": how far a long run is and what it still needs, from the
+// progress its component reported and its running time over all sessions. The rate is the run's average,
+// so it counts machine sharing as it was; a trainer's progress is over train.epochs, which early stopping
+// may cut short.
+std::string describe_progress(const CheckpointRecord& c) {
+  if (c.progress <= 0 || c.progress > 1 || c.elapsed_s <= 0) return "";
+  char pct[32];
+  std::snprintf(pct, sizeof pct, "%.1f%%", 100 * c.progress);
+  std::string s = std::string(pct) + " done in " + describe_duration(c.elapsed_s);
+  if (c.progress < 1) s += "; " + describe_duration(c.elapsed_s * (1 - c.progress) / c.progress) + " more at that rate";
+  return s;
+}
+
+// One unfinished run: a header line (id, holder, step, age), its progress when known, then the last value
+// of each series with its number of points.
 void print_unfinished(const ResultStore::Unfinished& u, const CheckpointRecord& c, double age, std::ostream& out) {
   out << "  " << u.id16 << "  "
       << (u.running ? "running (" + u.holder + ")" : "stopped (resumes with the same genlab run command)")
       << ", checkpoint at step " << c.step << ", " << describe_age(age) << "\n";
+  if (const std::string p = describe_progress(c); !p.empty()) out << "    " << p << "\n";
   std::string line = "    ";
   for (const auto& [name, series] : c.metrics) {
     if (series.value.empty()) continue;

@@ -48,6 +48,8 @@ void RunContextImpl::save_checkpoint(const Checkpoint& c) {
   rec.step = c.step;
   for (const auto& a : c.arrays) check_name("checkpoint array", a.name);
   rec.state = to_arrays(c.arrays);
+  rec.progress = progress();
+  rec.elapsed_s = elapsed();
   {
     std::lock_guard<std::mutex> lock(mutex_);
     rec.metrics = metrics_;

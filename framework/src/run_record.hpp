@@ -45,6 +45,9 @@ struct CheckpointRecord {
   std::vector<std::pair<std::string, double>> finals;
   std::vector<std::pair<std::string, ArrayData>> arrays;
   std::string log;
+  /// The component's progress (0..1, as set_progress last had it) and the run's running time in seconds
+  /// over all its sessions, when the checkpoint was written; -1 where unknown (files older than these).
+  double progress = -1, elapsed_s = -1;
 };
 
 /// The experiment-level facts stored in experiment.h5 besides the runs table.

@@ -165,6 +165,8 @@ TEST_CASE("a run killed after a checkpoint resumes from it and ends as if never 
   CHECK(shown.output.find("not finished: 1 run") != std::string::npos);
   CHECK(shown.output.find("stopped (resumes with the same genlab run command), checkpoint at step 6") !=
         std::string::npos);
+  CHECK(shown.output.find("    60.0% done in ") != std::string::npos);  // the probe's progress at step 6 of 10
+  CHECK(shown.output.find(" more at that rate") != std::string::npos);
   std::string id16;
   for (const auto& e : fs::directory_iterator(box.results("ck") / "checkpoints")) id16 = e.path().stem().string();
   const ProcessResult details = box.genlab({"show", box.results("ck").string(), "--run", id16.substr(0, 8)});
