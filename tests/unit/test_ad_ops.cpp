@@ -148,6 +148,9 @@ TEST_CASE("gradients of reductions", "[ad][gradcheck]") {
   check_op("mean_rows", {x}, [](auto& v) { return mean_rows(v[0]); });
   check_op("sum_cols", {x}, [](auto& v) { return sum_cols(v[0]); });
   check_op("mean_cols", {x}, [](auto& v) { return mean_cols(v[0]); });
+  // x reaching the output through a row reduction and directly: the reduction's gradient adds to the other.
+  check_op("sum_cols reused", {x}, [](auto& v) { return add(v[0], sum_cols(v[0])); });
+  check_op("mean_cols reused", {x}, [](auto& v) { return add(v[0], mean_cols(v[0])); });
   check_op("logsumexp_cols", {{4, 5, -3, 3}}, [](auto& v) { return logsumexp_cols(v[0]); });
 }
 

@@ -49,12 +49,30 @@ Var<T> mean_rows(const Var<T>& x) {
   return Var<T>(&g, static_cast<int>(g.size()) - 1);
 }
 
+// dx_ij = s * dy_i for a row reduction (s = 1 for sum_cols, 1/C for mean_cols), row by row: Eigen's
+// replicate() of a column into a row-major block goes coefficient by coefficient, unvectorized, and this
+// backward runs on every Bernoulli log-likelihood (R x 784 per step for MADE and the VAE).
+template <class T>
+void broadcast_row_gradient(Graph<T>& g, Node<T>& n, bool mean) {
+  bool add = false;
+  Tensor<T>* gx = g.grad_target(n.inputs[0], add);
+  if (gx == nullptr) return;
+  const Index rows = gx->rows(), cols = gx->cols();
+  for (Index r = 0; r < rows; ++r) {
+    const T v = mean ? (*n.grad)(r, 0) / T(cols) : (*n.grad)(r, 0);
+    T* out = gx->data() + r * cols;
+    if (add)
+      for (Index j = 0; j < cols; ++j) out[j] += v;
+    else
+      for (Index j = 0; j < cols; ++j) out[j] = v;
+  }
+}
+
 template <class T>
 Var<T> sum_cols(const Var<T>& x) {
   Graph<T>& g = *x.graph();
-  Node<T>& n = g.new_node("sum_cols", {x}, x.rows(), 1, [](Graph<T>& g, Node<T>& n) {
-    g.accumulate(n.inputs[0], n.grad->replicate(1, in(g, n, 0).value->cols()));
-  });
+  Node<T>& n = g.new_node("sum_cols", {x}, x.rows(), 1,
+                          [](Graph<T>& g, Node<T>& n) { broadcast_row_gradient(g, n, false); });
   n.value->noalias() = x.value().rowwise().sum();
   return Var<T>(&g, static_cast<int>(g.size()) - 1);
 }
@@ -62,10 +80,8 @@ Var<T> sum_cols(const Var<T>& x) {
 template <class T>
 Var<T> mean_cols(const Var<T>& x) {
   Graph<T>& g = *x.graph();
-  Node<T>& n = g.new_node("mean_cols", {x}, x.rows(), 1, [](Graph<T>& g, Node<T>& n) {
-    const Index c = in(g, n, 0).value->cols();
-    g.accumulate(n.inputs[0], n.grad->replicate(1, c) / T(c));
-  });
+  Node<T>& n = g.new_node("mean_cols", {x}, x.rows(), 1,
+                          [](Graph<T>& g, Node<T>& n) { broadcast_row_gradient(g, n, true); });
   n.value->noalias() = x.value().rowwise().mean();
   return Var<T>(&g, static_cast<int>(g.size()) - 1);
 }
