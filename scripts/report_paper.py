@@ -106,15 +106,15 @@ def run_status(f):
 def rows(folder):
     # A run file next to its checkpoint is either finished (the checkpoint is about to go) or interrupted
     # (the same command resumes it): an interrupted one is reported from its checkpoint, as in progress.
-    resuming = set()
+    resuming = {}  # checkpoint file name -> the config from the interrupted run's file
     for path in sorted(glob.glob(os.path.join(folder, "runs", "*.h5"))):
         with h5py.File(path, "r") as f:
             status = run_status(f)
             name = os.path.basename(path)
-            if status == "interrupted" and os.path.exists(os.path.join(folder, "checkpoints", name)):
-                resuming.add(name)
-                continue
             cfg = json.loads(f["config"].attrs["json"])
+            if status == "interrupted" and os.path.exists(os.path.join(folder, "checkpoints", name)):
+                resuming[name] = cfg
+                continue
             final = {k: float(f["final"][k][()]) for k in f["final"]}
         yield cfg, status, final, None
     for path in sorted(glob.glob(os.path.join(folder, "checkpoints", "*.h5"))):
@@ -122,11 +122,24 @@ def rows(folder):
         if os.path.exists(os.path.join(folder, "runs", name)) and name not in resuming:
             continue
         with h5py.File(path, "r") as f:
-            cfg = None
+            cfg = resuming.get(name)  # None for a run that has never stopped: its config is in no run file yet
             # Exact models log valid_nll; the VAE logs its training bound as valid_loss.
-            name = "valid_nll" if "metrics/valid_nll" in f else "valid_loss"
-            valid = f["metrics/%s/value" % name][()] if "metrics/" + name in f else []
-            yield cfg, "in progress", {}, (path, name, len(valid), min(valid) if len(valid) else float("nan"))
+            metric = "valid_nll" if "metrics/valid_nll" in f else "valid_loss"
+            valid = f["metrics/%s/value" % metric][()] if "metrics/" + metric in f else []
+            # Checkpoints since 2026-12-03 carry the share of the schedule done and the running time.
+            pace = (float(f.attrs.get("progress", -1)), float(f.attrs.get("elapsed_s", -1)))
+            yield cfg, "in progress", {}, (path, metric, len(valid), min(valid) if len(valid) else float("nan"), pace)
+
+
+def describe_pace(progress, elapsed, early_stopping):
+    """'12% of the schedule in 2.5 h, 19 h more at that rate', or '' where the checkpoint does not say."""
+    if not (0 < progress <= 1) or elapsed <= 0:
+        return ""
+    text = "; %.0f%% of the schedule in %.1f h" % (100 * progress, elapsed / 3600)
+    if progress < 1:
+        text += ", %s%.0f h more at that rate" % ("at most " if early_stopping else "",
+                                                  elapsed * (1 - progress) / progress / 3600)
+    return text
 
 
 def main():
@@ -135,10 +148,13 @@ def main():
     for folder in sys.argv[1:]:
         for cfg, status, final, progress in rows(folder):
             if progress:
-                path, name, epochs, best = progress
-                print("| run %s (in progress) | %d epochs so far, best validation %s %.2f | | | resumable: "
-                      "rerun the same genlab run command |" % (os.path.basename(path)[:8], epochs,
-                                                              "NLL" if name == "valid_nll" else "loss (bound)", best))
+                path, metric, epochs, best, pace = progress
+                label = describe(cfg["model"]) if cfg else "run %s" % os.path.basename(path)[:8]
+                print("| %s (in progress) | %d epochs so far, best validation %s %.2f%s | | | resumable: "
+                      "rerun the same genlab run command |" % (label, epochs,
+                                                              "NLL" if metric == "valid_nll" else "loss (bound)", best,
+                                                              describe_pace(*pace, early_stopping=bool(
+                                                                  cfg and cfg["train"].get("patience", 0) > 0))))
                 continue
             model = cfg["model"]
             paper = PAPER.get(key_of(model))
