@@ -172,6 +172,33 @@ TEST_CASE("optimizer state round-trips: save, restore, continue equals never sto
   }
 }
 
+// Adam folds the L2 term into its one pass; it must give what a separate g += wd * w pass followed by the
+// plain update gives, bitwise (runs resume across builds), on the serial and the parallel chunked paths.
+TEST_CASE("Adam's fused weight decay equals decaying the gradient first, bitwise", "[nn][optim]") {
+  for (const Index n : {Index(1000), Index(300000)}) {
+    OptimizerConfig fused_cfg, plain_cfg;
+    fused_cfg.weight_decay = 1e-2;
+    ParamSet<float> fused_ps, plain_ps;
+    Rng rng(7);
+    Matrix w0(1, n);
+    for (Index i = 0; i < n; ++i) w0(0, i) = static_cast<float>(rng.normal());
+    auto& pf = fused_ps.add("w", w0);
+    auto& pp = plain_ps.add("w", w0);
+    auto fused = make_optimizer(fused_cfg, fused_ps);
+    auto plain = make_optimizer(plain_cfg, plain_ps);
+    for (int step = 0; step < 5; ++step) {
+      for (Index i = 0; i < n; ++i) pf.grad(0, i) = static_cast<float>(rng.normal()) * 1e-2f;
+      pp.grad = pf.grad;
+      Eigen::Map<Eigen::ArrayXf>(pp.grad.data(), n) += 1e-2f * Eigen::Map<Eigen::ArrayXf>(pp.value.data(), n);
+      fused->step(fused_ps, 1e-3);
+      plain->step(plain_ps, 1e-3);
+    }
+    INFO("n=" << n);
+    CHECK(pf.value == pp.value);
+    CHECK(pf.value != w0);
+  }
+}
+
 TEST_CASE("gradient clipping and learning-rate schedules", "[nn][optim]") {
   ParamSet<double> ps;
   ps.add("a", MatrixD::Zero(1, 2)).grad << 3, 0;

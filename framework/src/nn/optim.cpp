@@ -1,6 +1,7 @@
 #include "genlab/nn/optim.hpp"
 
 #include <cmath>
+#include <type_traits>
 
 #include <oneapi/tbb/parallel_for.h>
 #include <oneapi/tbb/task_arena.h>
@@ -40,7 +41,8 @@ class SlotOptimizer : public Optimizer<T> {
     const T wd = static_cast<T>(cfg_.weight_decay);
     const T lr_t = static_cast<T>(lr);
     auto run = [&](const Chunk& c) {
-      if (wd != 0) segment(c.p->grad, c.begin, c.end) += wd * segment(c.p->value, c.begin, c.end);
+      if (wd != 0 && !fuses_weight_decay())
+        segment(c.p->grad, c.begin, c.end) += wd * segment(c.p->value, c.begin, c.end);
       update(*c.p, c.slots, lr_t, c.begin, c.end);
     };
     if (total_ < kParallelFrom) {
@@ -117,6 +119,9 @@ class SlotOptimizer : public Optimizer<T> {
 
   /// Updates elements [begin, end) of p (and of its slots).
   virtual void update(Parameter<T>& p, Tensor<T>* slot, T lr, Index begin, Index end) = 0;
+  /// True if update() adds weight_decay * w to the gradient itself, in its own pass (the gradient array is
+  /// then left undecayed); otherwise step() adds it to the gradient first, in a pass of its own.
+  virtual bool fuses_weight_decay() const { return false; }
   OptimizerConfig cfg_;
 
  private:
@@ -149,11 +154,13 @@ template <class T>
 class Adam final : public SlotOptimizer<T> {
  public:
   Adam(const OptimizerConfig& c, const ParamSet<T>& p) : SlotOptimizer<T>(c, p, {"m", "v"}) {}
-  // One fused pass over parameter, gradient and both moments: the update is memory-bound, and three
-  // separate Eigen assignments would stream the arrays three times.
+  // One fused pass over parameter, gradient and both moments, the L2 term included: the update is
+  // memory-bound, and separate Eigen assignments (or a weight-decay pass first) would stream the arrays
+  // again. The decayed gradient is computed as step() would have stored it, so the numbers are the same.
   void update(Parameter<T>& p, Tensor<T>* s, T lr, Index begin, Index end) override {
     const auto& c = this->cfg_;
     const T b1 = static_cast<T>(c.beta1), b2 = static_cast<T>(c.beta2), eps = static_cast<T>(c.eps);
+    const T wd = static_cast<T>(c.weight_decay);
     const double t = static_cast<double>(this->steps_);
     const T step = static_cast<T>(lr / (1 - std::pow(c.beta1, t)));
     const T v_corr = static_cast<T>(1.0 / std::sqrt(1 - std::pow(c.beta2, t)));
@@ -161,14 +168,23 @@ class Adam final : public SlotOptimizer<T> {
     const T* __restrict g = p.grad.data();
     T* __restrict m = s[0].data();
     T* __restrict v = s[1].data();
-    for (Index i = begin; i < end; ++i) {
-      const T mi = b1 * m[i] + (T(1) - b1) * g[i];
-      const T vi = b2 * v[i] + (T(1) - b2) * g[i] * g[i];
-      m[i] = mi;
-      v[i] = vi;
-      w[i] -= step * mi / (std::sqrt(vi) * v_corr + eps);
-    }
+    auto pass = [&](auto decay) {
+      for (Index i = begin; i < end; ++i) {
+        T gi = g[i];
+        if constexpr (decltype(decay)::value) gi = gi + wd * w[i];
+        const T mi = b1 * m[i] + (T(1) - b1) * gi;
+        const T vi = b2 * v[i] + (T(1) - b2) * gi * gi;
+        m[i] = mi;
+        v[i] = vi;
+        w[i] -= step * mi / (std::sqrt(vi) * v_corr + eps);
+      }
+    };
+    if (wd != 0)
+      pass(std::true_type{});
+    else
+      pass(std::false_type{});
   }
+  bool fuses_weight_decay() const override { return true; }
 };
 
 template <class T>
