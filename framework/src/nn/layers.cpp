@@ -74,21 +74,23 @@ MaskedLinear<T>::MaskedLinear(ParamSet<T>& params, const std::string& name, Inde
     : linear_(params, name, in, out, rng, init), mask_(Tensor<T>::Ones(in, out)) {}
 
 template <class T>
-void MaskedLinear<T>::set_mask(const Tensor<T>& mask) {
+void MaskedLinear<T>::check_mask(const char* who, const Tensor<T>& mask) const {
   const auto& w = linear_.weight().value;
   if (mask.rows() != w.rows() || mask.cols() != w.cols())
-    throw ShapeError("MaskedLinear::set_mask: mask " + std::to_string(mask.rows()) + "x" + std::to_string(mask.cols()) +
-                     " for weight " + std::to_string(w.rows()) + "x" + std::to_string(w.cols()));
+    throw ShapeError(std::string("MaskedLinear::") + who + ": mask " + std::to_string(mask.rows()) + "x" +
+                     std::to_string(mask.cols()) + " for weight " + std::to_string(w.rows()) + "x" +
+                     std::to_string(w.cols()));
+}
+
+template <class T>
+void MaskedLinear<T>::set_mask(const Tensor<T>& mask) {
+  check_mask("set_mask", mask);
   mask_ = mask;
 }
 
 template <class T>
 void MaskedLinear<T>::swap_mask(Tensor<T>& mask) {
-  const auto& w = linear_.weight().value;
-  if (mask.rows() != w.rows() || mask.cols() != w.cols())
-    throw ShapeError("MaskedLinear::swap_mask: mask " + std::to_string(mask.rows()) + "x" +
-                     std::to_string(mask.cols()) + " for weight " + std::to_string(w.rows()) + "x" +
-                     std::to_string(w.cols()));
+  check_mask("swap_mask", mask);
   mask_.swap(mask);
 }
 

@@ -52,6 +52,7 @@ class MaskedLinear {
   ad::Var<T> operator()(ad::Graph<T>& g, const ad::Var<T>& x, Activation a = Activation::None) const;
 
  private:
+  void check_mask(const char* who, const Tensor<T>& mask) const;  // throws ShapeError unless shaped like W
   Linear<T> linear_;
   Tensor<T> mask_;
 };
