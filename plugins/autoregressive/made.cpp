@@ -64,7 +64,9 @@ void Made::select(int k) {
   }
   output_mask(below, c.order, scratch_);
   layers_.back().swap_mask(scratch_);
-  if (direct_) direct_mask_ = strictly_earlier_mask(c.order);
+  // With the natural ordering every mask shares the direct connections' mask: it is built once.
+  if (direct_ && (current_ < 0 || pool_[std::size_t(current_)].order.order != c.order.order))
+    direct_mask_ = strictly_earlier_mask(c.order);
   current_ = k;
 }
 

@@ -278,3 +278,29 @@ TEST_CASE("bad configurations are refused with the reason", "[autoregressive]") 
   CHECK_THROWS_WITH(Made(Params("made", Made::schema().resolve(v, "model", {})), ModelSetup{4, &rng}),
                     Catch::Contains("eval_masks (3) exceeds masks (2)"));
 }
+
+TEST_CASE("the degree masks match their definitions entry by entry, also when built in parallel chunks",
+          "[autoregressive]") {
+  // 300 x 500 and 500 x 300 span several of the builder's row chunks.
+  Rng rng(5);
+  const Index d = 300;
+  const Ordering o = Ordering::random(d, rng);
+  const std::vector<Index> h = hidden_degrees(500, 1, d, rng);
+  Matrix m;
+  hidden_mask(o.position, h, m);
+  REQUIRE((m.rows() == d && m.cols() == 500));
+  Index mismatches = 0;
+  for (Index j = 0; j < d; ++j)
+    for (Index k = 0; k < 500; ++k) mismatches += m(j, k) != (h[std::size_t(k)] >= o.position[std::size_t(j)] ? 1.0f : 0.0f);
+  output_mask(h, o, m);
+  REQUIRE((m.rows() == 500 && m.cols() == d));
+  for (Index k = 0; k < 500; ++k)
+    for (Index i = 0; i < d; ++i) mismatches += m(k, i) != (o.position[std::size_t(i)] > h[std::size_t(k)] ? 1.0f : 0.0f);
+  m = strictly_earlier_mask(o);
+  REQUIRE((m.rows() == d && m.cols() == d));
+  for (Index j = 0; j < d; ++j)
+    for (Index i = 0; i < d; ++i)
+      mismatches += m(j, i) != (o.position[std::size_t(j)] < o.position[std::size_t(i)] ? 1.0f : 0.0f);
+  CHECK(mismatches == 0);
+  CHECK(m.sum() == float(d * (d - 1) / 2));  // a strict order: exactly one of (j, i) and (i, j) is allowed
+}
