@@ -27,6 +27,7 @@
 
 #include "experiment.hpp"
 #include "genlab/params.hpp"
+#include "genlab/subnormals.hpp"
 #include "genlab/ad/ops.hpp"
 #include "genlab/data/transform.hpp"
 #include "genlab/linalg/gemm.hpp"
@@ -131,6 +132,7 @@ struct Result {
 
 Result measure(const Spec& spec, int threads) {
   Result r{};
+  const SubnormalsFlushed flushed;  // as `genlab run` trains (genlab/subnormals.hpp)
   tbb::task_arena(threads).execute([&] {
     Rng rng(0);
     std::unique_ptr<Model> model;

@@ -16,6 +16,7 @@
 #include "crash_point.hpp"
 #include "genlab/error.hpp"
 #include "genlab/params.hpp"
+#include "genlab/subnormals.hpp"
 #include "h5io.hpp"
 #include "result_store.hpp"
 #include "run_context_impl.hpp"
@@ -361,6 +362,9 @@ RunSummary run_plan(const ExperimentPlan& plan, const Registry& registry, const 
   std::thread live;
   if (eff.live) live = std::thread([&] { session.live_loop(quit_live); });
 
+  // Every run computes with subnormals flushed to zero (genlab/subnormals.hpp): the arena takes the mode
+  // of this thread when it initializes, at its first execute, and hands it to each worker's tasks.
+  const SubnormalsFlushed flushed;
   tbb::task_arena arena(jobs);
   arena.execute([&] {
     // `jobs` workers take runs from the feed as they free up; a run's own parallel work shares the arena.

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -70,6 +71,29 @@ TEST_CASE("jobs 1 and jobs 2 give bitwise identical results, and --jobs 2 really
     for (std::size_t j = i + 1; j < spans.size(); ++j)
       overlapped |= std::max(spans[i].first, spans[j].first) < std::min(spans[i].second, spans[j].second);
   CHECK(overlapped);
+}
+
+TEST_CASE("runs compute with subnormals flushed to zero, on their own thread and in every parallel task",
+          "[e2e][numerics]") {
+#if defined(__x86_64__) || defined(__i386__)
+  Sandbox box("fp_mode");
+  const auto exp = box.write("fp.yaml", "name: fp\nalgorithm: {name: fp_mode}\nsweep:\n  grid:\n    seed: [1, 2, 3]\n");
+  const ProcessResult r = box.genlab({"run", exp, "--jobs", "2"});
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  const auto files = run_files(box.results("fp"));
+  REQUIRE(files.size() == 3);
+  for (const auto& f : files) {
+    const RunRecord rec = h5::read_run(f.string(), false);
+    std::map<std::string, double> finals(rec.finals.begin(), rec.finals.end());
+    INFO(f.string());
+    CHECK(finals.at("flushed_in_run") == 1.0);
+    CHECK(finals.at("flushed_in_tasks") == 1.0);
+    CHECK(finals.at("zero_subnormal_products") == 1.0);
+  }
+#else
+  SUCCEED("flushing subnormals is implemented for x86's MXCSR only");
+#endif
 }
 
 TEST_CASE("a run that throws or logs NaN fails alone, the exit status counts the failures", "[e2e][failure]") {
