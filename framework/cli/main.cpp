@@ -12,6 +12,7 @@
 
 #include "experiment.hpp"
 #include "genlab/error.hpp"
+#include "genlab/subnormals.hpp"
 #include "genlab/version.hpp"
 #include "git_info.hpp"
 #include "mpi_launch.hpp"
@@ -357,6 +358,9 @@ int main(int argc, char** argv) {
     return 0;
   }
   const Args a = parse_args(argc, argv);
+  // Every command computes as runs do, subnormals flushed (genlab/subnormals.hpp): set before the first
+  // parallel loop, so the implicit arena captures it, and eval reproduces a run's test metrics exactly.
+  const SubnormalsFlushed flushed;
   try {
     if (a.command == "run") return cmd_run(a);
     if (a.command == "plugins") return cmd_plugins(a);
