@@ -127,18 +127,28 @@ def rows(folder):
             metric = "valid_nll" if "metrics/valid_nll" in f else "valid_loss"
             valid = f["metrics/%s/value" % metric][()] if "metrics/" + metric in f else []
             # Checkpoints since 2026-12-03 carry the share of the schedule done and the running time.
-            pace = (float(f.attrs.get("progress", -1)), float(f.attrs.get("elapsed_s", -1)))
+            # Since 2026-12-03 (session 12) also where the attempt that wrote it began.
+            pace = tuple(float(f.attrs.get(k, -1)) for k in ("progress", "elapsed_s", "attempt_start_progress",
+                                                              "attempt_start_elapsed_s"))
             yield cfg, "in progress", {}, (path, metric, len(valid), min(valid) if len(valid) else float("nan"), pace)
 
 
-def describe_pace(progress, elapsed, early_stopping):
-    """'12% of the schedule in 2.5 h, 19 h more at that rate', or '' where the checkpoint does not say."""
+def describe_pace(progress, elapsed, attempt_progress, attempt_elapsed, early_stopping):
+    """'12% of the schedule in 2.5 h, 19 h more at that rate', or '' where the checkpoint does not say. A
+    resumed attempt of a minute or more is projected at its own rate (builds and machine load change a run's
+    speed), as `genlab show` does."""
     if not (0 < progress <= 1) or elapsed <= 0:
         return ""
     text = "; %.0f%% of the schedule in %.1f h" % (100 * progress, elapsed / 3600)
     if progress < 1:
-        text += ", %s%.0f h more at that rate" % ("at most " if early_stopping else "",
-                                                  elapsed * (1 - progress) / progress / 3600)
+        bound = "at most " if early_stopping else ""
+        average = elapsed * (1 - progress) / progress / 3600
+        done, spent = progress - attempt_progress, elapsed - attempt_elapsed
+        if attempt_elapsed > 0 and attempt_progress >= 0 and done > 0 and spent >= 60:
+            text += ", %s%.1f h more at this session's rate (%.0f h at the run's average)" % (
+                bound, spent * (1 - progress) / done / 3600, average)
+        else:
+            text += ", %s%.0f h more at that rate" % (bound, average)
     return text
 
 

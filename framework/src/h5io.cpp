@@ -385,6 +385,8 @@ void write_checkpoint(const std::string& path, const CheckpointRecord& r) {
     attr_string(c, f, "log", r.log);
     attr_number<double>(c, f, "progress", r.progress);
     attr_number<double>(c, f, "elapsed_s", r.elapsed_s);
+    attr_number<double>(c, f, "attempt_start_progress", r.attempt_start_progress);
+    attr_number<double>(c, f, "attempt_start_elapsed_s", r.attempt_start_elapsed_s);
     write_arrays(c, f, "state", r.state);
     write_metrics(c, f, r.metrics);
     write_finals(c, f, r.finals);
@@ -402,6 +404,10 @@ CheckpointRecord read_checkpoint(const std::string& path, bool full) {
   r.log = read_attr_string(c, f, "log");
   if (H5Aexists(f, "progress") > 0) r.progress = read_attr_number<double>(c, f, "progress");
   if (H5Aexists(f, "elapsed_s") > 0) r.elapsed_s = read_attr_number<double>(c, f, "elapsed_s");
+  if (H5Aexists(f, "attempt_start_progress") > 0)
+    r.attempt_start_progress = read_attr_number<double>(c, f, "attempt_start_progress");
+  if (H5Aexists(f, "attempt_start_elapsed_s") > 0)
+    r.attempt_start_elapsed_s = read_attr_number<double>(c, f, "attempt_start_elapsed_s");
   if (full) r.state = read_arrays(c, f, "state");
   r.metrics = read_metrics(c, f);
   r.finals = read_finals(c, f);

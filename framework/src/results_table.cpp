@@ -45,18 +45,31 @@ std::string describe_duration(double seconds) {
 
 std::string describe_age(double seconds) { return describe_duration(seconds) + " ago"; }
 
+}  // namespace
+
 // "7.3% done in 6.2 h; 79 h more at that rate": how far a long run is and what it still needs, from the
-// progress its component reported and its running time over all sessions. The rate is the run's average,
-// so it counts machine sharing as it was; a trainer's progress is over train.epochs, which early stopping
-// may cut short.
+// progress its component reported and its running time over all sessions. A resumed run that has run long
+// enough in its current attempt is projected at that attempt's rate (a new build or a quieter machine
+// changes a run's speed), with the whole run's average beside it. A trainer's progress is over
+// train.epochs, which early stopping may cut short.
 std::string describe_progress(const CheckpointRecord& c) {
   if (c.progress <= 0 || c.progress > 1 || c.elapsed_s <= 0) return "";
   char pct[32];
   std::snprintf(pct, sizeof pct, "%.1f%%", 100 * c.progress);
   std::string s = std::string(pct) + " done in " + describe_duration(c.elapsed_s);
-  if (c.progress < 1) s += "; " + describe_duration(c.elapsed_s * (1 - c.progress) / c.progress) + " more at that rate";
-  return s;
+  if (c.progress >= 1) return s;
+  const double average_rest = c.elapsed_s * (1 - c.progress) / c.progress;
+  const double attempt_done = c.progress - c.attempt_start_progress;
+  const double attempt_time = c.elapsed_s - c.attempt_start_elapsed_s;
+  constexpr double kMinAttemptSeconds = 60;  // shorter attempts say more about start-up than about speed
+  if (c.attempt_start_elapsed_s > 0 && c.attempt_start_progress >= 0 && attempt_done > 0 &&
+      attempt_time >= kMinAttemptSeconds)
+    return s + "; " + describe_duration(attempt_time * (1 - c.progress) / attempt_done) +
+           " more at this session's rate (" + describe_duration(average_rest) + " at the run's average)";
+  return s + "; " + describe_duration(average_rest) + " more at that rate";
 }
+
+namespace {
 
 // One unfinished run: a header line (id, holder, step, age), its progress when known, then the last value
 // of each series with its number of points.

@@ -16,6 +16,9 @@ void print_runs_table(const std::vector<RunRecord>& runs, std::ostream& out);
 /// age, and the last value of each of its series. Prints nothing when every run has finished; checkpoints
 /// that cannot be read go to `problems`.
 void print_unfinished_runs(const std::string& dir, std::ostream& out, std::vector<std::string>* problems);
+/// "7.3% done in 6.2 h; 79 h more at that rate" for a checkpoint that records its progress ("" if it does
+/// not); a resumed attempt of at least a minute is projected at its own rate, the average beside it.
+std::string describe_progress(const CheckpointRecord& c);
 /// The file of the run whose id starts with `id_prefix` under DIR/runs. Throws Error if none or several.
 std::string find_run_file(const std::string& dir, const std::string& id_prefix);
 /// Everything about one run (id or a unique prefix of it); for a run not finished yet, what its last

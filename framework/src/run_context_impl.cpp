@@ -50,6 +50,8 @@ void RunContextImpl::save_checkpoint(const Checkpoint& c) {
   rec.state = to_arrays(c.arrays);
   rec.progress = progress();
   rec.elapsed_s = elapsed();
+  rec.attempt_start_progress = attempt_start_progress_;
+  rec.attempt_start_elapsed_s = time_offset_;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     rec.metrics = metrics_;
@@ -88,6 +90,7 @@ std::optional<Checkpoint> RunContextImpl::restore_checkpoint() {
       time_offset_ = std::max(time_offset_, metrics_[i].second.wall_time.back());
   }
   start_ = std::chrono::steady_clock::now();
+  attempt_start_progress_ = std::max(0.0, rec.progress);  // a file older than progress records: from 0
   finals_ = std::move(rec.finals);
   arrays_ = std::move(rec.arrays);
   log_ = std::move(rec.log) + "resumed from checkpoint at step " + std::to_string(rec.step) + "\n";

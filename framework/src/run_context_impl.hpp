@@ -45,6 +45,7 @@ class RunContextImpl final : public RunContext {
   std::string checkpoint_path_;
   std::chrono::steady_clock::time_point start_;
   double time_offset_ = 0;  // wall time already spent by the attempt a checkpoint came from
+  double attempt_start_progress_ = 0;  // progress when this attempt began (from the restored checkpoint)
   std::atomic<double> progress_{0.0};
   std::mutex mutex_;  // a run may log from tasks it spawns
   std::vector<std::pair<std::string, Series>> metrics_;

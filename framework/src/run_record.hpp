@@ -48,6 +48,10 @@ struct CheckpointRecord {
   /// The component's progress (0..1, as set_progress last had it) and the run's running time in seconds
   /// over all its sessions, when the checkpoint was written; -1 where unknown (files older than these).
   double progress = -1, elapsed_s = -1;
+  /// The same two at the start of the attempt (session) that wrote the checkpoint: 0 and 0 for a run that
+  /// never stopped, -1 where unknown. A run's speed changes between attempts (another build, another load),
+  /// and the current attempt's rate predicts the rest better than the average.
+  double attempt_start_progress = -1, attempt_start_elapsed_s = -1;
 };
 
 /// The experiment-level facts stored in experiment.h5 besides the runs table.

@@ -92,3 +92,27 @@ TEST_CASE("unreadable and foreign files give a clear IoError naming the file", "
   h5::write_index(index, ExperimentInfo{"exp", "x.yaml", "name: exp\n", "[]", "[]", "", "abc", 1}, {sample_record()});
   CHECK_THROWS_WITH(h5::read_run(index, false), Catch::Contains("not a genlab-run file"));
 }
+
+TEST_CASE("a checkpoint keeps its state, its progress, its running time and where its attempt began", "[h5io]") {
+  CheckpointRecord c;
+  c.run_id = std::string(64, 'b');
+  c.step = 1200;
+  c.state.push_back({"w", ArrayData{1, 3, {0.5, -1, 2}}});
+  c.metrics.push_back({"loss", Series{{0, 600}, {1, 2}, {3, 2}}});
+  c.progress = 0.4;
+  c.elapsed_s = 5000;
+  c.attempt_start_progress = 0.25;
+  c.attempt_start_elapsed_s = 4000;
+  const std::string path = scratch("checkpoint.h5").string();
+  h5::write_checkpoint(path, c);
+  const CheckpointRecord back = h5::read_checkpoint(path);
+  CHECK(back.run_id == c.run_id);
+  CHECK(back.step == 1200);
+  REQUIRE(back.state.size() == 1);
+  CHECK(back.state[0].second.data == c.state[0].second.data);
+  CHECK(back.progress == 0.4);
+  CHECK(back.elapsed_s == 5000);
+  CHECK(back.attempt_start_progress == 0.25);
+  CHECK(back.attempt_start_elapsed_s == 4000);
+  fs::remove(path);
+}

@@ -219,3 +219,27 @@ TEST_CASE("an interrupted run (run file and checkpoint) is listed as not finishe
   REQUIRE_THROWS_WITH(print_run_details(dir.string(), "aaaa", out), !Catch::Contains("ambiguous"));
   fs::remove_all(dir);
 }
+
+TEST_CASE("a long run's progress line projects the rest at the current attempt's rate once it has one",
+          "[show]") {
+  CheckpointRecord c;
+  CHECK(describe_progress(c).empty());  // a checkpoint that does not record its progress
+  c.progress = 0.25;
+  c.elapsed_s = 3600;
+  // A first attempt: the average is the only rate (1 h for a quarter: 3 h more).
+  c.attempt_start_progress = 0;
+  c.attempt_start_elapsed_s = 0;
+  CHECK(describe_progress(c) == "25.0% done in 60 min; 3.0 h more at that rate");
+  // Resumed at 10% after 50 min, then 15% in the last 10 min: the other 75% in 50 min at that pace.
+  c.attempt_start_progress = 0.10;
+  c.attempt_start_elapsed_s = 3000;
+  CHECK(describe_progress(c) == "25.0% done in 60 min; 50 min more at this session's rate (3.0 h at the run's average)");
+  // An attempt shorter than a minute, or one that has not advanced yet, falls back to the average.
+  c.attempt_start_elapsed_s = 3570;
+  CHECK(describe_progress(c) == "25.0% done in 60 min; 3.0 h more at that rate");
+  c.attempt_start_elapsed_s = 3000;
+  c.attempt_start_progress = 0.25;
+  CHECK(describe_progress(c) == "25.0% done in 60 min; 3.0 h more at that rate");
+  c.progress = 1;
+  CHECK(describe_progress(c) == "100.0% done in 60 min");
+}
