@@ -687,6 +687,52 @@ TEST_CASE("train.max_wall_time stops training cleanly, evaluates, and marks the 
   CHECK(run_files(box.results("plain"))[0].filename() == run_files(box.results("zero"))[0].filename());
 }
 
+TEST_CASE("train.valid_every validates every N epochs and after the last; patience still counts epochs",
+          "[e2e][train][validation]") {
+  Sandbox box("valid_every");
+  const std::string base =
+      "seed: 1\ndataset: {name: two_moons, n_train: 400, n_valid: 100, n_test: 100}\n"
+      "model: {name: gaussian_mixture, components: 2}\n";
+  auto series = [](const RunRecord& rec, const std::string& name) {
+    for (const auto& [n, s] : rec.metrics)
+      if (n == name) return s;
+    return Series{};
+  };
+  auto final_of = [](const RunRecord& rec, const std::string& k) {
+    for (const auto& [n, v] : rec.finals)
+      if (n == k) return v;
+    return std::nan("");
+  };
+
+  // 7 epochs, every 3rd validated and the last: epochs 2, 5, 6 (0-based); training is logged every epoch.
+  const auto every = box.write("e.yaml", "name: every\n" + base + "train: {lr: 0.05, epochs: 7, valid_every: 3}\n");
+  const RunRecord rec = h5::read_run(run_single(box, every, "every")[0].string(), true);
+  REQUIRE(rec.status == "ok");
+  CHECK(series(rec, "valid_nll").step == std::vector<std::int64_t>{2, 5, 6});
+  CHECK(series(rec, "train_loss").step.size() == 7);
+  const std::vector<double>& v = series(rec, "valid_nll").value;
+  REQUIRE(v.size() == 3);
+  CHECK(final_of(rec, "best_valid_nll") == *std::min_element(v.begin(), v.end()));
+  CHECK(std::isfinite(final_of(rec, "test_nll")));
+
+  // With lr 0 nothing improves after the first validation (epoch 4): patience 10 counts the epochs between
+  // validations, so the run stops at the validation of epoch 14, not after ten more validations.
+  const auto stuck = box.write("s.yaml", "name: stuck\n" + base +
+                                             "train: {lr: 0, epochs: 100, valid_every: 5, patience: 10}\n");
+  const RunRecord st = h5::read_run(run_single(box, stuck, "stuck")[0].string(), true);
+  REQUIRE(st.status == "ok");
+  CHECK(series(st, "valid_nll").step == std::vector<std::int64_t>{4, 9, 14});
+  CHECK(final_of(st, "epochs") == 15);
+  CHECK(final_of(st, "stopped_early") == 1.0);
+
+  // At its default (1) the key does not enter the run id.
+  const auto plain = box.write("p.yaml", "name: plain\n" + base + "train: {epochs: 1}\n");
+  const auto one = box.write("o.yaml", "name: one\n" + base + "train: {epochs: 1, valid_every: 1}\n");
+  REQUIRE(box.genlab({"run", plain, "--jobs", "1"}).exit_code == 0);
+  REQUIRE(box.genlab({"run", one, "--jobs", "1"}).exit_code == 0);
+  CHECK(run_files(box.results("plain"))[0].filename() == run_files(box.results("one"))[0].filename());
+}
+
 TEST_CASE("eval re-evaluates a finished run: unchanged it reproduces the test metrics, --set adds new ones",
           "[e2e][post_run][eval]") {
   Sandbox box("eval");

@@ -25,6 +25,10 @@ const Schema& train_schema() {
           .integer("epochs", 10, {.min = 1, .max = 1e7}, "passes over the training split (at most)")
           .real("clip_norm", 0.0, {.min = 0}, "clip the global gradient norm to this (0: off)")
           .integer("patience", 0, {.min = 0}, "stop after this many epochs without a better valid metric (0: off)")
+          .integer("valid_every", 1, {.min = 1},
+                   "validate after every this many epochs and after the last (best-epoch selection and patience see "
+                   "only those); for models whose validation costs more than their training epoch")
+          .keeps_ids_at_default()
           .integer("checkpoint_every", 200, {.min = 0}, "save a checkpoint every this many updates (0: never)")
           .real("max_wall_time", 0.0, {.min = 0},
                 "seconds of training (over all attempts of the run) after which it stops cleanly, evaluates the "
@@ -65,6 +69,7 @@ TrainConfig read_train_config(const Params& p) {
   c.epochs = p.get_int("epochs");
   c.clip_norm = p.get_float("clip_norm");
   c.patience = p.get_int("patience");
+  c.valid_every = p.get_int("valid_every");
   c.checkpoint_every = p.get_int("checkpoint_every");
   c.max_wall_time = p.get_float("max_wall_time");
   c.log_test_every = p.get_int("log_test_every");

@@ -13,6 +13,7 @@ struct TrainConfig {
   std::int64_t batch_size = 100, epochs = 10;
   double clip_norm = 0;               ///< 0: no clipping
   std::int64_t patience = 0;          ///< early stopping after this many epochs without improvement; 0: off
+  std::int64_t valid_every = 1;       ///< validate after every this many epochs (and after the last)
   double max_wall_time = 0;           ///< seconds of training before a clean, budget-limited stop; 0: none
   std::int64_t checkpoint_every = 0;  ///< steps; 0: never
   std::int64_t log_test_every = 0;    ///< epochs between test-split learning-curve points; 0: never

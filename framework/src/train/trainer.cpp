@@ -341,16 +341,23 @@ void train_model(const ComponentInfo& model_info, const ComponentInfo& dataset_i
     for (const auto& [name, value] : model->take_epoch_counters()) ctx.log("train_" + name, st.epoch, value);
     st.loss_sum = 0;
     st.loss_count = 0;
-    const Evaluation v = evaluate(*model, g, data.valid, valid_labels, data.transform.get(), ec.batch_size,
-                                  eval_rng.split(std::uint64_t(st.epoch)), ctx.rng("eval_transform").split(0));
-    ctx.log("valid_loss", st.epoch, v.loss);
-    if (has_nll) ctx.log("valid_nll", st.epoch, v.nll);
-    if (model->can_classify()) {
-      const ClassificationResult c = evaluate_classification(*model, data.valid, data.valid_labels, data.transform.get(),
-                                                             ec.batch_size, ctx.rng("eval_transform").split(0));
-      ctx.log("valid_accuracy", st.epoch, c.accuracy);
-      ctx.log("valid_macro_f1", st.epoch, c.macro_f1);
-      ctx.log("valid_cross_entropy", st.epoch, c.cross_entropy);
+    // Validation after every valid_every-th epoch and after the last: the best-epoch selection and early
+    // stopping see only those epochs.
+    const bool validate = (st.epoch + 1) % tc.valid_every == 0 || st.epoch + 1 == tc.epochs;
+    Evaluation v;
+    if (validate) {
+      v = evaluate(*model, g, data.valid, valid_labels, data.transform.get(), ec.batch_size,
+                   eval_rng.split(std::uint64_t(st.epoch)), ctx.rng("eval_transform").split(0));
+      ctx.log("valid_loss", st.epoch, v.loss);
+      if (has_nll) ctx.log("valid_nll", st.epoch, v.nll);
+      if (model->can_classify()) {
+        const ClassificationResult c = evaluate_classification(*model, data.valid, data.valid_labels,
+                                                               data.transform.get(), ec.batch_size,
+                                                               ctx.rng("eval_transform").split(0));
+        ctx.log("valid_accuracy", st.epoch, c.accuracy);
+        ctx.log("valid_macro_f1", st.epoch, c.macro_f1);
+        ctx.log("valid_cross_entropy", st.epoch, c.cross_entropy);
+      }
     }
     if (tc.log_test_every > 0 && (st.epoch + 1) % tc.log_test_every == 0) {
       // A learning curve on the test split, for reports only: model selection reads the valid split alone.
@@ -359,6 +366,7 @@ void train_model(const ComponentInfo& model_info, const ComponentInfo& dataset_i
                                     ctx.rng("eval_transform").split(1));
       ctx.log(has_nll ? "test_nll" : "test_loss", st.epoch, has_nll ? t.nll : t.loss);
     }
+    if (!validate) continue;
     const double metric = has_nll ? v.nll : v.loss;
     if (!st.has_best || metric < st.best) {
       st.has_best = true;
@@ -366,7 +374,7 @@ void train_model(const ComponentInfo& model_info, const ComponentInfo& dataset_i
       st.bad_epochs = 0;
       std::size_t k = 0;
       for (const auto& p : params.all()) best[k++] = p.value;
-    } else if (tc.patience > 0 && ++st.bad_epochs >= tc.patience) {
+    } else if (tc.patience > 0 && (st.bad_epochs += tc.valid_every) >= tc.patience) {
       ctx.note("early stop after epoch " + std::to_string(st.epoch) + ": " + valid_metric + " did not improve for " +
                std::to_string(tc.patience) + " epochs");
       stopped_early = true;
