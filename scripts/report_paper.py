@@ -86,11 +86,17 @@ def setup(cfg, final):
     parts.append("%s lr %g%s, batch %d" % (t["optimizer"], t["lr"],
                                              ", L2 %g" % t["weight_decay"] if t.get("weight_decay") else "",
                                              t["batch_size"]))
+    cosine = t.get("schedule") == "cosine"  # its horizon is the epoch count: running all of it is the plan
     run = "%d of %d epochs" % (epochs, t["epochs"])
-    run += " (early stop, patience %d)" % t["patience"] if stopped else " (epoch cap)" if epochs >= t["epochs"] else ""
+    run += " (early stop, patience %d)" % t["patience"] if stopped else \
+        " (epoch cap)" if epochs >= t["epochs"] and not cosine else ""
     parts.append(run)
     if t.get("schedule") == "exponential":
         parts.append("lr x %.6g per update down to %g" % (t["gamma"], t["min_lr"]))
+    if cosine:
+        parts.append("lr cosine-annealed to %g over the %d epochs" % (t["min_lr"], t["epochs"]))
+    if t.get("valid_every", 1) > 1:
+        parts.append("validated every %d epochs" % t["valid_every"])
     if final.get("budget_limited", 0) == 1:
         parts.append("stopped by max_wall_time %g s (%.0f s trained)" % (t["max_wall_time"], final.get("train_time_s", 0)))
     if m["name"] == "made" and max(m["hidden"]) < 8000:
