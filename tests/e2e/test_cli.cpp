@@ -687,7 +687,7 @@ TEST_CASE("train.max_wall_time stops training cleanly, evaluates, and marks the 
   CHECK(run_files(box.results("plain"))[0].filename() == run_files(box.results("zero"))[0].filename());
 }
 
-TEST_CASE("train.valid_every validates every N epochs and after the last; patience still counts epochs",
+TEST_CASE("train.valid_every validates every N epochs and after the last, patience still counts epochs",
           "[e2e][train][validation]") {
   Sandbox box("valid_every");
   const std::string base =
