@@ -56,14 +56,15 @@ Made::Made(const Params& p, const ModelSetup& s)
 void Made::select(int k) {
   if (k == current_) return;
   const Connectivity& c = pool_[std::size_t(k)];
+  spare_masks_.resize(layers_.size());
   std::vector<Index> below = c.order.position;  // input degrees: positions in the ordering
   for (std::size_t l = 0; l < c.degrees.size(); ++l) {
-    hidden_mask(below, c.degrees[l], scratch_);
-    layers_[l].swap_mask(scratch_);
+    hidden_mask(below, c.degrees[l], spare_masks_[l]);
+    layers_[l].swap_mask(spare_masks_[l]);
     below = c.degrees[l];
   }
-  output_mask(below, c.order, scratch_);
-  layers_.back().swap_mask(scratch_);
+  output_mask(below, c.order, spare_masks_.back());
+  layers_.back().swap_mask(spare_masks_.back());
   // With the natural ordering every mask shares the direct connections' mask: it is built once.
   if (direct_ && (current_ < 0 || pool_[std::size_t(current_)].order.order != c.order.order))
     direct_mask_ = strictly_earlier_mask(c.order);
