@@ -50,13 +50,13 @@ Made::Made(const Params& p, const ModelSetup& s)
   }
   layers_.emplace_back(params_, "out", in, d, rng, init);
   if (p.get_bool("direct")) direct_ = &params_.add("direct.W", Matrix::Zero(d, d));
+  spare_masks_.resize(layers_.size());
   select(0);
 }
 
 void Made::select(int k) {
   if (k == current_) return;
   const Connectivity& c = pool_[std::size_t(k)];
-  spare_masks_.resize(layers_.size());
   std::vector<Index> below = c.order.position;  // input degrees: positions in the ordering
   for (std::size_t l = 0; l < c.degrees.size(); ++l) {
     hidden_mask(below, c.degrees[l], spare_masks_[l]);
