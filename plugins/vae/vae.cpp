@@ -12,7 +12,7 @@ namespace {
 
 Matrix normal_noise(Index rows, Index cols, Rng& rng) {
   Matrix m(rows, cols);
-  for (Index i = 0; i < m.size(); ++i) m.data()[i] = float(rng.normal());
+  rng.fill_normal(m.data(), static_cast<std::size_t>(m.size()));
   return m;
 }
 
