@@ -75,12 +75,14 @@ TEST_CASE("gemm reads and writes strided sub-blocks in place", "[gemm]") {
 }
 
 // A masked B (read as B * mask while packing) and a masked product (C = beta C + (alpha A B) * mask), on the
-// packed and the small-product paths, row-major and transposed B, one and two K blocks, beta 0 and 1.
+// packed and the small-product paths (and 2 rows: packed when B is masked, Eigen's otherwise), row-major
+// and transposed B, one and two K blocks, beta 0 and 1.
 TEST_CASE("gemm applies a mask on B and on the product", "[gemm]") {
   Rng rng(13);
   for (const bool tb : {false, true})
     for (const float beta : {0.0f, 1.0f})
-      for (const auto& [M, K, N] : {std::tuple<Index, Index, Index>{100, 784, 500}, {37, 400, 70}, {3, 5, 4}}) {
+      for (const auto& [M, K, N] :
+           {std::tuple<Index, Index, Index>{100, 784, 500}, {37, 400, 70}, {2, 400, 70}, {3, 5, 4}}) {
         const Matrix a = random_matrix(M, K, rng);
         const Matrix b = tb ? random_matrix(N, K, rng) : random_matrix(K, N, rng);
         Matrix bm(b.rows(), b.cols()), cm(M, N);

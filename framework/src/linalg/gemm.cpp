@@ -452,7 +452,11 @@ void gemm(float alpha, const ConstView& a, const ConstView& b, float beta, const
     apply_epilogue(c, epi);
     return;
   }
-  if (!cpu_has_avx512() || double(c.rows) * double(c.cols) * double(a.cols) < kSmallProduct || c.rows < 4) {
+  // Fewer than 4 rows go to Eigen's matrix-vector code, unless B is masked: the small path then copies
+  // B * M out element by element, ten times slower than packing it (1-3 rows: MADE's ancestral sampling,
+  // where a 32-mask mixture draws about 3 samples per mask).
+  const bool few_rows = c.rows < 4 && b.mask == nullptr;
+  if (!cpu_has_avx512() || double(c.rows) * double(c.cols) * double(a.cols) < kSmallProduct || few_rows) {
     gemm_small(alpha, a, b, beta, c, epi);
   } else {
     gemm_packed(alpha, a, b, beta, c, epi);
