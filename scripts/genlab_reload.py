@@ -60,13 +60,30 @@ class Rng:
         w = self.words(2 * first, 2 * count)
         return ((w[0::2] << np.uint64(32) | w[1::2]) >> np.uint64(11)).astype(np.float64) * 2.0 ** -53
 
-    def normals(self, count):
-        """The first `count` standard normals of the stream (Box-Muller on uniform pairs: cos, then sin)."""
-        u = self.uniforms(2 * ((count + 1) // 2))
-        u1, u2 = u[0::2], u[1::2]
-        assert (u1 > 0).all(), "a zero uniform (probability 2^-53): genlab redraws it, this reader does not"
-        r, t = np.sqrt(-2.0 * np.log(u1)), 6.283185307179586476925 * u2
-        return np.stack([r * np.cos(t), r * np.sin(t)], axis=1).reshape(-1)[:count].astype(np.float32)
+    def u64s(self, first, count):
+        """64-bit draws first .. first+count-1 (next_u64: two consecutive words, high word first)."""
+        w = self.words(2 * first, 2 * count)
+        return w[0::2] << np.uint64(32) | w[1::2]
+
+
+class BulkNormals:
+    """Rng::fill_normal's draws, call by call from one stream: each call of n values takes the next
+    ceil(n / 2) 64-bit draws, one per pair: 24 bits for the radius' uniform in (0, 1], 24 for the angle's;
+    Box-Muller in single precision, cos then sin. (genlab evaluates log, sin and cos with Eigen's vector
+    functions, this reader with numpy's: the values agree to about an ulp of float32.)"""
+
+    def __init__(self, rng):
+        self.rng, self.position = rng, 0
+
+    def take(self, count):
+        pairs = (count + 1) // 2
+        b = self.rng.u64s(self.position, pairs)
+        self.position += pairs
+        u = ((b >> np.uint64(40)) + np.uint64(1)).astype(np.float32) * np.float32(2.0 ** -24)
+        v = ((b >> np.uint64(8)) & np.uint64(0xFFFFFF)).astype(np.float32) * np.float32(2.0 ** -24)
+        v = v * np.float32(6.283185307179586)
+        r = np.sqrt(np.float32(-2.0) * np.log(u))
+        return np.stack([r * np.cos(v), r * np.sin(v)], axis=1).reshape(-1)[:count].astype(np.float32)
 
 
 # ---- data: the idx files and the pixel transforms ----
@@ -285,23 +302,22 @@ def vae_estimates(m, P, run, data, batch_size):
         for e, name in enumerate(names):
             rng = estimates.split(e).split(b)
             if name == "nll_elbo":
-                eps = rng.normals(rows * latent).reshape(rows, latent).astype(np.float64)
+                eps = BulkNormals(rng).take(rows * latent).reshape(rows, latent).astype(np.float64)
                 kl = 0.5 * (mu * mu + np.exp(lv) - 1 - lv).sum(axis=1)
                 value = log_px(mu + np.exp(0.5 * lv) * eps, x) - kl
             else:
                 k = int(name[len("nll_iwae_k"):])
                 # genlab's passes: rows_per_pass examples with all k samples, or one example's in chunks, each
-                # chunk drawing (examples x chunk) x latent normals in turn (row = example * chunk + sample).
+                # chunk drawing (examples x chunk) x latent normals by its own fill_normal call, in turn
+                # (row = example * chunk + sample).
                 per_pass, chunk = max(1, 8192 // k), min(k, 8192)
-                noise = rng.normals(rows * k * latent).astype(np.float64)
-                used, value = 0, np.empty(rows)
+                noise, value = BulkNormals(rng), np.empty(rows)
                 for r0 in range(0, rows, per_pass):
                     nr = min(per_pass, rows - r0)
                     log_w = []
                     for done in range(0, k, chunk):
                         ks_ = min(chunk, k - done)
-                        eps = noise[used:used + nr * ks_ * latent].reshape(nr, ks_, latent)
-                        used += nr * ks_ * latent
+                        eps = noise.take(nr * ks_ * latent).astype(np.float64).reshape(nr, ks_, latent)
                         m_, v_ = mu[r0:r0 + nr, None], lv[r0:r0 + nr, None]
                         z = m_ + np.exp(0.5 * v_) * eps
                         xs = np.repeat(x[r0:r0 + nr], ks_, axis=0)
