@@ -55,15 +55,14 @@ class Rng:
         w = np.stack([c0, c1, c2, c3], axis=1).reshape(-1)
         return w[first - 4 * b0:first - 4 * b0 + count]
 
-    def uniforms(self, count, first=0):
-        """Uniforms first .. first+count-1 in [0, 1): 53 bits of two consecutive words (high word first)."""
-        w = self.words(2 * first, 2 * count)
-        return ((w[0::2] << np.uint64(32) | w[1::2]) >> np.uint64(11)).astype(np.float64) * 2.0 ** -53
-
     def u64s(self, first, count):
         """64-bit draws first .. first+count-1 (next_u64: two consecutive words, high word first)."""
         w = self.words(2 * first, 2 * count)
         return w[0::2] << np.uint64(32) | w[1::2]
+
+    def uniforms(self, count, first=0):
+        """Uniforms first .. first+count-1 in [0, 1): the top 53 bits of a 64-bit draw."""
+        return (self.u64s(first, count) >> np.uint64(11)).astype(np.float64) * 2.0 ** -53
 
 
 class BulkNormals:
@@ -83,7 +82,7 @@ class BulkNormals:
         v = ((b >> np.uint64(8)) & np.uint64(0xFFFFFF)).astype(np.float32) * np.float32(2.0 ** -24)
         v = v * np.float32(6.283185307179586)
         r = np.sqrt(np.float32(-2.0) * np.log(u))
-        return np.stack([r * np.cos(v), r * np.sin(v)], axis=1).reshape(-1)[:count].astype(np.float32)
+        return np.stack([r * np.cos(v), r * np.sin(v)], axis=1).reshape(-1)[:count]
 
 
 # ---- data: the idx files and the pixel transforms ----
