@@ -6,17 +6,17 @@
 
 namespace genlab::autoregressive {
 
-V BinaryAutoregressive::log_prob_under(ad::Graph<float>& g, const Matrix& batch, int k) {
+V BinaryAutoregressive::log_prob_under(ad::Graph<float>& g, const Matrix& batch, int k, Rng* train_noise) {
   const V x = g.constant_view(batch);
   // log p(x_i | x_<i) = -BCE(logit_i, x_i); the batch outlives the pass, so it is read in place.
-  return ad::neg(ad::sum_cols(ad::bce_with_logits(logits(g, x, k), x)));
+  return ad::neg(ad::sum_cols(ad::bce_with_logits(logits(g, x, k, train_noise), x)));
 }
 
 V BinaryAutoregressive::log_prob(ad::Graph<float>& g, const Matrix& batch) {
   const int e = eval_masks();
   if (e == 1) {
     select(0);
-    return log_prob_under(g, batch, 0);
+    return log_prob_under(g, batch, 0, nullptr);
   }
   // Each mask's pass is computed eagerly, so the masks may be rebuilt between them; a backward pass would
   // need all of them at once, and the mixture is an evaluation quantity only.
@@ -24,7 +24,7 @@ V BinaryAutoregressive::log_prob(ad::Graph<float>& g, const Matrix& batch) {
   V all;
   for (int k = 0; k < e; ++k) {
     select(k);
-    const V lp = log_prob_under(g, batch, k);
+    const V lp = log_prob_under(g, batch, k, nullptr);
     all = k == 0 ? lp : ad::concat_cols(all, lp);
   }
   return ad::add_scalar(ad::logsumexp_cols(all), -std::log(float(e)));
@@ -46,7 +46,7 @@ ModelExport BinaryAutoregressive::export_model() const {
 V BinaryAutoregressive::loss(ad::Graph<float>& g, const Matrix& batch, Rng& rng) {
   const int k = mask_count() > 1 ? int(rng.below(std::uint64_t(mask_count()))) : 0;
   select(k);
-  return ad::neg(ad::mean(log_prob_under(g, batch, k)));
+  return ad::neg(ad::mean(log_prob_under(g, batch, k, &rng)));
 }
 
 void BinaryAutoregressive::ancestral(Matrix& x, const Matrix* keep, int k, Index from, Rng& rng) {
@@ -56,7 +56,7 @@ void BinaryAutoregressive::ancestral(Matrix& x, const Matrix* keep, int k, Index
   for (Index s = from; s < o.size(); ++s) {
     const Index d = o.order[std::size_t(s)];
     g.reset();
-    const Matrix& logit = logits(g, g.constant_view(x), k).value();
+    const Matrix& logit = logits(g, g.constant_view(x), k, nullptr).value();
     for (Index r = 0; r < x.rows(); ++r) {
       if (keep && (*keep)(r, d) != 0.0f) continue;
       const double p = 1.0 / (1.0 + std::exp(-double(logit(r, d))));
@@ -122,7 +122,7 @@ Matrix BinaryAutoregressive::inpaint(const Matrix& x, const Matrix& observed, Rn
     for (int k = 0; k < e; ++k) {
       select(k);
       g.reset();
-      const Matrix& logit = logits(g, g.constant_view(x), k).value();
+      const Matrix& logit = logits(g, g.constant_view(x), k, nullptr).value();
       for (Index r = 0; r < x.rows(); ++r) {
         double l = 0;
         for (Index d = 0; d < dim; ++d)

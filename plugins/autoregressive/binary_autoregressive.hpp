@@ -32,8 +32,9 @@ class BinaryAutoregressive : public Model {
   Matrix inpaint(const Matrix& x, const Matrix& observed, Rng& rng) override;
 
   /// Logits of every dimension for the rows of x under mask k: dimension o(i)'s logit may depend only on
-  /// x_o(<i) (the autoregressive property; the tests check it by perturbation).
-  virtual V logits(ad::Graph<float>& g, const V& x, int k) = 0;
+  /// x_o(<i) (the autoregressive property; the tests check it by perturbation). `train_noise` is the training
+  /// step's random stream (for dropout) or nullptr: evaluation, deterministic.
+  virtual V logits(ad::Graph<float>& g, const V& x, int k, Rng* train_noise) = 0;
 
   /// The pool of masks/orderings (public for tests and tools: the property tests walk every mask).
   virtual int mask_count() const { return 1; }
@@ -48,7 +49,7 @@ class BinaryAutoregressive : public Model {
 
  protected:
   /// log p(x) per row under mask k (selected). Default: from logits(); NADE overrides it with a fused op.
-  virtual V log_prob_under(ad::Graph<float>& g, const Matrix& batch, int k);
+  virtual V log_prob_under(ad::Graph<float>& g, const Matrix& batch, int k, Rng* train_noise);
 
  private:
   // Draws the dimensions order(k)[from..] of the rows of x in turn; entries with keep != 0 stay.

@@ -20,7 +20,7 @@ Schema Fvsbn::schema() {
                          "order of the chain rule (random: drawn once from the run's init stream)");
 }
 
-V Fvsbn::logits(ad::Graph<float>& g, const V& x, int) {
+V Fvsbn::logits(ad::Graph<float>& g, const V& x, int, Rng*) {
   return ad::masked_affine(x, w_->var(g), mask_, b_->var(g));
 }
 

@@ -11,7 +11,7 @@ class Fvsbn final : public BinaryAutoregressive {
   Fvsbn(const Params& p, const ModelSetup& s);
   static Schema schema();
   nn::ParamSet<float>& params() override { return params_; }
-  V logits(ad::Graph<float>& g, const V& x, int k) override;
+  V logits(ad::Graph<float>& g, const V& x, int k, Rng* train_noise) override;
 
  public:
   const Ordering& ordering(int) const override { return order_; }

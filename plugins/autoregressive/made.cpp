@@ -1,6 +1,7 @@
 #include "made.hpp"
 
 #include <genlab/error.hpp>
+#include <genlab/nn/dropout.hpp>
 #include <genlab/nn/init.hpp>
 
 namespace genlab::autoregressive {
@@ -16,11 +17,13 @@ Schema Made::schema() {
               "natural: every mask uses the natural order (only the hidden connectivity varies); random: each mask "
               "draws its own ordering (order-agnostic training)")
       .boolean("direct", false, "direct input-to-output connections (a masked D x D linear map)")
+      .real("dropout", 0.0, {.min = 0, .max = 0.95},
+            "dropout rate on every hidden layer's output while training (inverted: evaluation uses all units)")
       .choice("init", "glorot", {"glorot", "he", "orthogonal"}, "weight initialization");
 }
 
 Made::Made(const Params& p, const ModelSetup& s)
-    : activation_(nn::activation_from_name(p.get_string("activation"))) {
+    : activation_(nn::activation_from_name(p.get_string("activation"))), dropout_(p.get_float("dropout")) {
   const Index d = s.dim;
   if (d < 2) throw ConfigError("made: needs at least 2 dimensions");
   const auto hidden = p.get_int_list("hidden");
@@ -83,10 +86,15 @@ ModelExport Made::export_model() const {
   return ex;
 }
 
-V Made::logits(ad::Graph<float>& g, const V& x, int k) {
+V Made::logits(ad::Graph<float>& g, const V& x, int k, Rng* train_noise) {
   GENLAB_ASSERT(k == current_, "made: logits for a mask that is not selected");
   V h = x;
-  for (std::size_t l = 0; l + 1 < layers_.size(); ++l) h = layers_[l](g, h, activation_);
+  for (std::size_t l = 0; l + 1 < layers_.size(); ++l) {
+    h = layers_[l](g, h, activation_);
+    // Dropout multiplies hidden units by per-example constants: it removes paths, never adds one, so the
+    // autoregressive property holds under any dropout mask.
+    if (train_noise && dropout_ > 0) h = nn::dropout(g, h, dropout_, *train_noise);
+  }
   V out = layers_.back()(g, h);
   if (direct_) out = ad::add(out, ad::masked_matmul(x, direct_->var(g), direct_mask_));
   return out;

@@ -15,7 +15,7 @@ class Made final : public BinaryAutoregressive {
   Made(const Params& p, const ModelSetup& s);
   static Schema schema();
   nn::ParamSet<float>& params() override { return params_; }
-  V logits(ad::Graph<float>& g, const V& x, int k) override;
+  V logits(ad::Graph<float>& g, const V& x, int k, Rng* train_noise) override;
 
  public:
   int mask_count() const override { return int(pool_.size()); }
@@ -41,6 +41,7 @@ class Made final : public BinaryAutoregressive {
   // different sizes, and a 2 x 8000 model then freed and re-faulted 256 MB per minibatch.)
   std::vector<Matrix> spare_masks_;
   nn::Activation activation_;
+  double dropout_ = 0;  // rate on hidden outputs, training passes only
 };
 
 }  // namespace genlab::autoregressive

@@ -87,7 +87,7 @@ Nade::Nade(const Params& p, const ModelSetup& s)
   b_ = &params_.add("b", Matrix::Zero(1, d));
 }
 
-V Nade::log_prob_under(ad::Graph<float>& g, const Matrix& batch, int) {
+V Nade::log_prob_under(ad::Graph<float>& g, const Matrix& batch, int, Rng*) {
   const Matrix &w = w_->value, &c = c_->value, &v = v_->value, &b = b_->value;
   if (batch.cols() != w.rows())
     throw ShapeError("nade: batch has " + std::to_string(batch.cols()) + " columns, the model " +
@@ -109,7 +109,7 @@ V Nade::log_prob_under(ad::Graph<float>& g, const Matrix& batch, int) {
   return V(&g, int(g.size()) - 1);
 }
 
-V Nade::logits(ad::Graph<float>& g, const V& xv, int) {
+V Nade::logits(ad::Graph<float>& g, const V& xv, int, Rng*) {
   if (g.grad_enabled()) throw Error("nade: logits() is for evaluation; train through log_prob");
   const Matrix& x = xv.value();
   const Matrix &w = w_->value, &c = c_->value, &v = v_->value, &b = b_->value;

@@ -16,13 +16,13 @@ class Nade final : public BinaryAutoregressive {
   static Schema schema();
   nn::ParamSet<float>& params() override { return params_; }
   /// The conditionals' logits (evaluation only: not differentiable; training goes through log_prob).
-  V logits(ad::Graph<float>& g, const V& x, int k) override;
+  V logits(ad::Graph<float>& g, const V& x, int k, Rng* train_noise) override;
 
  public:
   const Ordering& ordering(int) const override { return order_; }
 
  protected:
-  V log_prob_under(ad::Graph<float>& g, const Matrix& batch, int k) override;
+  V log_prob_under(ad::Graph<float>& g, const Matrix& batch, int k, Rng* train_noise) override;
 
  private:
   Ordering order_;

@@ -4,12 +4,14 @@
 
 #include "genlab/ad/gradcheck.hpp"
 #include "genlab/ad/ops.hpp"
+#include "genlab/nn/dropout.hpp"
 #include "genlab/nn/init.hpp"
 #include "genlab/nn/layers.hpp"
 #include "genlab/nn/optim.hpp"
 
 using namespace genlab;
 using namespace genlab::nn;
+using genlab::testing::check_gradients;
 using genlab::testing::check_param_gradients;
 
 TEST_CASE("initializers: ranges, variance, orthogonality", "[nn]") {
@@ -245,4 +247,44 @@ TEST_CASE("gradient clipping and learning-rate schedules", "[nn][optim]") {
   s.warmup_steps = 4;
   CHECK(s.lr(0, 0) == 0.25);
   CHECK(s.lr(3, 0) == 1.0);
+}
+
+TEST_CASE("dropout keeps 1 - rate of the entries, scaled by 1 / (1 - rate); its gradient is dy * mask", "[nn][gradcheck]") {
+  const double rate = 0.3;
+  MatrixD x = MatrixD::Constant(200, 300, 2.0);
+  ad::Graph<double> g;
+  Rng rng(11);
+  const MatrixD y = dropout(g, g.constant(x), rate, rng).value();
+  Index kept = 0;
+  for (Index i = 0; i < y.size(); ++i) {
+    const double v = y.data()[i];
+    REQUIRE((v == 0.0 || v == Approx(2.0 / (1 - rate)).epsilon(1e-12)));
+    kept += v != 0.0;
+  }
+  const double n = double(y.size()), expected = n * (1 - rate), sd = std::sqrt(n * rate * (1 - rate));
+  CHECK(std::fabs(double(kept) - expected) < 4 * sd);  // binomial count within 4 sigma
+  CHECK(y.mean() == Approx(2.0).epsilon(4 * sd / expected));  // unbiased in expectation
+
+  // The same stream draws the same mask; rate 0 passes x through without drawing.
+  Rng again(11);
+  CHECK(dropout(g, g.constant(x), rate, again).value() == y);
+  Rng untouched(4), reference(4);
+  const ad::Var<double> in = g.constant(x);
+  CHECK(dropout(g, in, 0.0, untouched).value() == x);
+  CHECK(untouched.next_u64() == reference.next_u64());
+  Rng bad(1);
+  CHECK_THROWS_AS(dropout(g, in, 1.0, bad), ConfigError);
+  CHECK_THROWS_AS(dropout(g, in, -0.1, bad), ConfigError);
+
+  // Gradient: a fixed stream per evaluation, so every finite difference sees the same mask.
+  Rng data(2);
+  MatrixD x0(4, 7), w(4, 7);
+  for (Index i = 0; i < x0.size(); ++i) x0.data()[i] = data.uniform(-1, 1), w.data()[i] = data.uniform(-1, 1);
+  auto f = [&](ad::Graph<double>& gg, const std::vector<ad::Var<double>>& v) {
+    Rng mask_rng(8);
+    return ad::sum(ad::mul(ad::tanh(dropout(gg, v[0], 0.5, mask_rng)), gg.constant(w)));
+  };
+  const auto r = check_gradients(f, {x0});
+  INFO(r.message);
+  CHECK(r.ok);
 }

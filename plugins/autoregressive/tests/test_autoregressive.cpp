@@ -56,6 +56,11 @@ const std::vector<Config>& configs() {
       {"made", {{"hidden", Value(Value::List{Value(12), Value(9)})}, {"direct", Value(true)}}},
       // The paper's connectivity-agnostic setting: one ordering, several hidden connectivities.
       {"made", {{"hidden", Value(Value::List{Value(12), Value(12)})}, {"masks", Value(std::int64_t(4))}}},
+      // Dropout acts on training passes only (logits with a noise stream; the loss).
+      {"made",
+       {{"hidden", Value(Value::List{Value(12), Value(12)})},
+        {"masks", Value(std::int64_t(2))},
+        {"dropout", Value(0.25)}}},
       {"made",
        {{"hidden", Value(Value::List{Value(10), Value(10)})},
         {"masks", Value(std::int64_t(4))},
@@ -86,20 +91,32 @@ TEST_CASE("autoregressive property: the logit of a dimension ignores itself and 
     for (Index i = 0; i < x.size(); ++i) x.data()[i] = float(rng.below(2));
     ad::Graph<float> g;
     g.set_grad_enabled(false);
-    for (int k = 0; k < m->mask_count(); ++k) {
-      m->select(k);
-      const Ordering& o = m->ordering(k);
-      const Matrix base = m->logits(g, g.constant(x), k).value();
+    // Evaluation passes, and training passes with one dropout draw (the same stream for every pass).
+    for (int k = 0; k < 2 * m->mask_count(); ++k) {
+      const bool training = k >= m->mask_count();
+      const int mask = k % m->mask_count();
+      INFO((training ? "training pass" : "evaluation pass"));
+      auto logits = [&](const Matrix& in) {
+        g.reset();
+        Rng noise(99);
+        return Matrix(m->logits(g, g.constant(in), mask, training ? &noise : nullptr).value());
+      };
+      m->select(mask);
+      const Ordering& o = m->ordering(mask);
+      const Matrix base = logits(x);
+      if (training && c.params.count("dropout")) {  // not vacuous: the training pass did drop units
+        g.reset();
+        CHECK(base != Matrix(m->logits(g, g.constant(x), mask, nullptr).value()));
+      }
       int changed_later = 0;
       for (Index j = 0; j < d; ++j) {
         Matrix y = x;
         y.col(j).array() = 1.0f - y.col(j).array();
-        g.reset();
-        const Matrix moved = m->logits(g, g.constant(y), k).value();
+        const Matrix moved = logits(y);
         for (Index i = 0; i < d; ++i) {
           const bool may_depend = o.position[std::size_t(j)] < o.position[std::size_t(i)];
           const float diff = (moved.col(i) - base.col(i)).cwiseAbs().maxCoeff();
-          INFO("mask " << k << ": flipping x_" << j << " (position " << o.position[std::size_t(j)]
+          INFO("mask " << mask << ": flipping x_" << j << " (position " << o.position[std::size_t(j)]
                        << ") changes the logit of x_" << i << " (position " << o.position[std::size_t(i)] << ") by "
                        << diff);
           if (!may_depend) CHECK(diff == 0.0f);
@@ -127,7 +144,7 @@ TEST_CASE("the probabilities of all 2^D binary vectors sum to 1, and log_prob ag
       ad::Graph<float> g;
       g.set_grad_enabled(false);
       m->select(0);
-      const Matrix logit = m->logits(g, g.constant(x), 0).value();
+      const Matrix logit = m->logits(g, g.constant(x), 0, nullptr).value();
       for (Index r = 0; r < x.rows(); r += 37) {
         double s = 0;
         for (Index i = 0; i < d; ++i) {
@@ -153,7 +170,7 @@ TEST_CASE("a mixture over masks is the average of the masks' probabilities", "[a
     ad::Graph<float> g;
     g.set_grad_enabled(false);
     m->select(k);
-    const Matrix logit = m->logits(g, g.constant(x), k).value();
+    const Matrix logit = m->logits(g, g.constant(x), k, nullptr).value();
     for (Index r = 0; r < x.rows(); ++r) {
       double s = 0;
       for (Index i = 0; i < d; ++i) {
