@@ -4,6 +4,7 @@
 // trainer gets (float finite differences of the loss, including NADE's fused op).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <map>
@@ -320,4 +321,27 @@ TEST_CASE("the degree masks match their definitions entry by entry, also when bu
       mismatches += m(j, i) != (o.position[std::size_t(j)] < o.position[std::size_t(i)] ? 1.0f : 0.0f);
   CHECK(mismatches == 0);
   CHECK(m.sum() == float(d * (d - 1) / 2));  // a strict order: exactly one of (j, i) and (i, j) is allowed
+}
+
+TEST_CASE("a single-mask MADE numbers its hidden units by degree; a mask pool keeps them unsorted",
+          "[autoregressive]") {
+  // Sorted degrees make the masks staircases, whose zero blocks the GEMM skips (test_gemm checks the
+  // skipping); several masks keep i.i.d. degrees so that a unit's degree varies from mask to mask.
+  auto degrees = [](std::int64_t masks, int k) {
+    Rng rng(3);
+    auto m = testing::make_model<Made>(
+        {{"hidden", Value(Value::List{Value(40), Value(30)})}, {"masks", Value(masks)}}, 50, rng);
+    std::vector<std::vector<float>> out;
+    for (const auto& [name, a] : m->export_model().arrays)
+      if (name.rfind("degrees_" + std::to_string(k) + "_", 0) == 0) out.emplace_back(a.data(), a.data() + a.size());
+    return out;
+  };
+  const auto single = degrees(1, 0);
+  REQUIRE(single.size() == 2);
+  for (const auto& layer : single) CHECK(std::is_sorted(layer.begin(), layer.end()));
+  CHECK(single[0].front() < single[0].back());
+  int sorted = 0;
+  for (int k = 0; k < 4; ++k)
+    for (const auto& layer : degrees(4, k)) sorted += std::is_sorted(layer.begin(), layer.end());
+  CHECK(sorted == 0);
 }
