@@ -2,9 +2,11 @@
 // blocking, transposed and strided operands, alpha/beta, and bitwise independence from the thread count.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <tuple>
+#include <vector>
 
 #include <oneapi/tbb/task_arena.h>
 
@@ -219,4 +221,57 @@ TEST_CASE("gemm skips what a structured mask zeroes and gives the bits of the de
             else CHECK((skipped - expected).cwiseAbs().maxCoeff() <= 1e-5f * (1 + expected.cwiseAbs().maxCoeff()));
           });
         }
+}
+
+// A degree mask (entry (i, j) kept iff row[i] <= col[j], or <, or the other way round once transposed) gives
+// the same numbers as the 0/1 array it stands for, on B and on the product, transposed or not, on the
+// packed path (one and two K blocks, 1 and 2 threads) and the small-product path, random and sorted degrees.
+TEST_CASE("gemm with a degree mask equals gemm with the 0/1 array it stands for", "[gemm]") {
+  Rng rng(16);
+  for (const auto& [M, K, N] : {std::tuple<Index, Index, Index>{100, 784, 500}, {37, 400, 70}, {2, 300, 40},
+                                {3, 5, 4}, {130, 50, 90}})
+    for (const bool sorted : {false, true})
+      for (const bool strict : {false, true})
+        for (const bool tb : {false, true})
+          for (const int threads : {1, 2}) {
+            INFO("M=" << M << " K=" << K << " N=" << N << " sorted=" << sorted << " strict=" << strict
+                      << " tb=" << tb << " threads=" << threads);
+            // op(B) is K x N; its mask keeps (k, n) iff din[k] <= dout[n] (strict: <).
+            std::vector<Index> din(static_cast<std::size_t>(K)), dout(static_cast<std::size_t>(N)),
+                drow(static_cast<std::size_t>(M));
+            for (Index& d : din) d = Index(rng.below(60));
+            for (Index& d : dout) d = Index(rng.below(60));
+            for (Index& d : drow) d = Index(rng.below(60));
+            if (sorted) std::sort(dout.begin(), dout.end()), std::sort(drow.begin(), drow.end());
+            const linalg::DegreeMask on_op_b{din.data(), dout.data(), strict, true};
+            Matrix dense_op(K, N), cdense(M, N);
+            for (Index k = 0; k < K; ++k)
+              for (Index n = 0; n < N; ++n) dense_op(k, n) = on_op_b.keep(k, n) ? 1.0f : 0.0f;
+            // The product mask: rows of C against dout, the other way round (dout[n] < drow[i]).
+            const linalg::DegreeMask on_c{drow.data(), dout.data(), strict, false};
+            for (Index i = 0; i < M; ++i)
+              for (Index n = 0; n < N; ++n) cdense(i, n) = on_c.keep(i, n) ? 1.0f : 0.0f;
+            const Matrix a = random_matrix(M, K, rng), c0 = random_matrix(M, N, rng);
+            const Matrix b_op = random_matrix(K, N, rng);
+            // Stored B: op(B) itself, or its transpose read through a transposed view.
+            const Matrix b = tb ? Matrix(b_op.transpose()) : b_op, bm = tb ? Matrix(dense_op.transpose()) : dense_op;
+            const linalg::DegreeMask on_b = tb ? on_op_b.transposed() : on_op_b;
+            auto op = [&](const linalg::ConstView& v) { return tb ? v.transposed() : v; };
+            tbb::task_arena(threads).execute([&] {
+              for (const float beta : {0.0f, 1.0f}) {
+                Matrix by_degrees = c0, by_array = c0;
+                linalg::gemm(1.0f, linalg::view(a), op(linalg::view(b).masked(on_b)), beta, linalg::view(by_degrees));
+                linalg::gemm(1.0f, linalg::view(a), op(linalg::view(b).masked(bm.data())), beta, linalg::view(by_array));
+                CHECK(by_degrees == by_array);
+                linalg::Epilogue de, ae;
+                de.degrees = on_c;
+                ae.mask = cdense.data();
+                ae.mask_stride = N;
+                Matrix cd = c0, ca = c0;
+                linalg::gemm(0.5f, linalg::view(a), linalg::view(b_op), beta, linalg::view(cd), de);
+                linalg::gemm(0.5f, linalg::view(a), linalg::view(b_op), beta, linalg::view(ca), ae);
+                CHECK(cd == ca);
+              }
+            });
+          }
 }

@@ -92,6 +92,21 @@ inline __mmask16 first_lanes(Index n) {
   return static_cast<__mmask16>((1u << std::clamp<Index>(n, 0, 16)) - 1u);
 }
 
+// Which of 16 columns (degrees col[0..n), n clamped to 0..16) a degree mask keeps in a row of degree rd.
+template <int Pred>
+GENLAB_AVX512 inline __mmask16 keep_lanes_as(Index rd, const Index* col, Index n) {
+  const __mmask8 l0 = static_cast<__mmask8>(first_lanes(n)), l1 = static_cast<__mmask8>(first_lanes(n - 8));
+  const __m512i r = _mm512_set1_epi64(rd);
+  const __mmask8 k0 = _mm512_mask_cmp_epi64_mask(l0, _mm512_maskz_loadu_epi64(l0, col), r, Pred);
+  const __mmask8 k1 = _mm512_mask_cmp_epi64_mask(l1, _mm512_maskz_loadu_epi64(l1, col + 8), r, Pred);
+  return static_cast<__mmask16>(k0 | (unsigned(k1) << 8));
+}
+GENLAB_AVX512 inline __mmask16 keep_lanes(const DegreeMask& d, Index rd, const Index* col, Index n) {
+  // row_first keeps rd <= c (strict: <), that is c >= rd (c > rd); otherwise c <= rd (c < rd).
+  if (d.row_first) return d.strict ? keep_lanes_as<_MM_CMPINT_NLE>(rd, col, n) : keep_lanes_as<_MM_CMPINT_NLT>(rd, col, n);
+  return d.strict ? keep_lanes_as<_MM_CMPINT_LT>(rd, col, n) : keep_lanes_as<_MM_CMPINT_LE>(rd, col, n);
+}
+
 // In-register transpose: afterwards r[t] lane i holds what r[i] lane t held.
 GENLAB_AVX512 inline void transpose16(__m512 r[16]) {
   __m512 t[16];
@@ -196,8 +211,24 @@ GENLAB_AVX512 void pack_b(const ConstView& b, Index k0, Index kc, Index p0, Inde
         for (Index j = nj; j < NR; ++j) d[j] = 0.0f;
       }
     }
-    ranges[p - p0] = b.mask != nullptr ? nonzero_rows(dst + (p - p0) * kc * NR, kc) : KRange{0, kc};
+    float* panel = dst + (p - p0) * kc * NR;
+    if (b.degrees)  // packed unmasked above; the degree mask zeroes entries in place, from registers only
+      for (Index k = 0; k < kc; ++k)
+        for (Index h = 0; h < NR; h += 16) {
+          float* row = panel + k * NR + h;
+          const __mmask16 keep = keep_lanes(b.degrees, b.degrees.row[k0 + k], b.degrees.col + j0 + h, nj - h);
+          _mm512_store_ps(row, _mm512_maskz_mov_ps(keep, _mm512_load_ps(row)));
+        }
+    ranges[p - p0] = b.has_mask() ? nonzero_rows(panel, kc) : KRange{0, kc};
   }
+}
+
+// Whether a degree mask keeps any entry of the block rows [0, m) x columns [0, n) of its (offset) degrees:
+// only the extreme degrees matter.
+bool any_kept(const DegreeMask& d, Index m, Index n) {
+  const auto [rlo, rhi] = std::minmax_element(d.row, d.row + m);
+  const auto [clo, chi] = std::minmax_element(d.col, d.col + n);
+  return d.row_first ? (d.strict ? *rlo < *chi : *rlo <= *chi) : (d.strict ? *clo < *rhi : *clo <= *rhi);
 }
 
 // Whether the m x n block of a product mask at `mask` (row stride ld) has a nonzero entry; a tile whose
@@ -236,10 +267,11 @@ GENLAB_AVX512 void pack_a(const ConstView& a, Index i0, Index mi, Index k0, Inde
 // false when this is not the last K block (the mask acts in every block: it multiplies each block's product).
 // Direct: b is B itself (row-major, row stride ldb), not a packed panel; only the first n of its NR
 // columns exist, so the loads are masked to them (the lanes past n are computed on zeros and never stored).
+// cdeg (or nullptr): a degree mask on C with its degree pointers offset to this tile.
 template <bool Direct>
 GENLAB_AVX512 void kernel_avx512(Index kc, const float* __restrict a, const float* __restrict b, Index ldb, float* c,
                                  Index ldc, Index m, Index n, float alpha, float beta, const float* bias, bool relu,
-                                 const float* cmask, Index ldm) {
+                                 const float* cmask, Index ldm, const DegreeMask* cdeg) {
   __m512 acc[MR][NV];
 #pragma GCC unroll 10
   for (Index i = 0; i < MR; ++i)
@@ -274,6 +306,7 @@ GENLAB_AVX512 void kernel_avx512(Index kc, const float* __restrict a, const floa
     for (Index v = 0; v < NV; ++v) {
       __m512 r = _mm512_mul_ps(va, acc[i][v]);
       if (cmask != nullptr) r = _mm512_mul_ps(r, _mm512_maskz_loadu_ps(mask[v], cmask + i * ldm + 16 * v));
+      if (cdeg != nullptr) r = _mm512_maskz_mov_ps(keep_lanes(*cdeg, cdeg->row[i], cdeg->col + 16 * v, n - 16 * v), r);
       if (beta != 0.0f) r = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(mask[v], row + 16 * v), r);
       if (bias != nullptr) r = _mm512_add_ps(r, bias_v[v]);
       if (relu) r = _mm512_max_ps(zero, r);  // max returns its second operand when one is NaN
@@ -329,7 +362,7 @@ struct BPanels {
 // Masked B is still packed: the mask is applied there.
 constexpr Index kDirectMaxRows = MC;
 bool reads_b_in_place(const ConstView& b, Index m) {
-  return m <= kDirectMaxRows && b.col_stride == 1 && b.mask == nullptr;
+  return m <= kDirectMaxRows && b.col_stride == 1 && !b.has_mask();
 }
 
 // The row tiles of C[i0:i0+mi, panels p0, p0 + step, ... < p1) for one K block, from A packed at `ap` and B
@@ -345,17 +378,21 @@ GENLAB_AVX512 void run_tiles(const float* ap, const BPanels& bs, Index i0, Index
       const float* cmask = epi.mask != nullptr ? epi.mask + (i0 + pi * MR) * epi.mask_stride + j0 : nullptr;
       // The K rows that contribute: B's nonzero rows, none when the product mask zeroes the whole tile (the
       // kernel still runs its epilogue on zero accumulators: beta C, the bias, the ReLU).
+      DegreeMask cdeg = epi.degrees;
+      if (cdeg) cdeg.row += i0 + pi * MR, cdeg.col += j0;
       KRange kr = bs.packed != nullptr ? bs.ranges[slot] : KRange{0, kc};
       if (cmask != nullptr && !any_nonzero(cmask, epi.mask_stride, mt, nj)) kr = {0, 0};
+      if (cdeg && !any_kept(cdeg, mt, nj)) kr = {0, 0};
+      const DegreeMask* cd = cdeg ? &cdeg : nullptr;
       const Index kn = std::max<Index>(0, kr.hi - kr.lo);
       const float* at = ap + pi * kc * MR + kr.lo * MR;
       if (bs.packed != nullptr)
         kernel_avx512<false>(kn, at, bs.packed + slot * kc * NR + kr.lo * NR, NR, ct, c.row_stride, mt, nj,
-                             alpha, beta_k, bias, last && epi.relu, cmask, epi.mask_stride);
+                             alpha, beta_k, bias, last && epi.relu, cmask, epi.mask_stride, cd);
       else
         kernel_avx512<true>(kn, at, bs.direct->data + (bs.k0 + kr.lo) * bs.direct->row_stride + j0,
                             bs.direct->row_stride, ct, c.row_stride, mt, nj, alpha, beta_k, bias, last && epi.relu,
-                            cmask, epi.mask_stride);
+                            cmask, epi.mask_stride, cd);
     }
   }
 }
@@ -382,7 +419,7 @@ void gemm_packed_by_columns(float alpha, const ConstView& a, const ConstView& b,
         tbb::blocked_range<Index>(0, tasks, 1),
         [&](const tbb::blocked_range<Index>& r) {
           for (Index t = r.begin(); t != r.end(); ++t) {
-            const bool dealt = b.mask != nullptr || epi.mask != nullptr;
+            const bool dealt = b.has_mask() || epi.has_mask();
             // This task's panels: first, first + step, ... below last; `mine` of them.
             const Index first = dealt ? t : panels_n * t / tasks, step = dealt ? tasks : 1;
             const Index last = dealt ? panels_n : panels_n * (t + 1) / tasks;
@@ -480,16 +517,16 @@ void apply_epilogue(const View& c, const Epilogue& epi) {
 void gemm_small(float alpha, const ConstView& a, const ConstView& b, float beta, const View& c, const Epilogue& epi) {
   thread_local Matrix masked_b, product;
   ConstView bv = b;
-  if (b.mask != nullptr) {
+  if (b.has_mask()) {
     masked_b.resize(b.rows, b.cols);
     for (Index i = 0; i < b.rows; ++i)
       for (Index j = 0; j < b.cols; ++j) {
         const Index at = i * b.row_stride + j * b.col_stride;
-        masked_b(i, j) = b.data[at] * b.mask[at];
+        masked_b(i, j) = b.mask != nullptr ? b.data[at] * b.mask[at] : b.degrees.keep(i, j) ? b.data[at] : 0.0f;
       }
     bv = view(masked_b);
   }
-  if (epi.mask == nullptr) {
+  if (!epi.has_mask()) {
     gemm_eigen(alpha, a, bv, beta, c);
   } else {
     product.resize(c.rows, c.cols);
@@ -497,7 +534,8 @@ void gemm_small(float alpha, const ConstView& a, const ConstView& b, float beta,
     for (Index i = 0; i < c.rows; ++i)
       for (Index j = 0; j < c.cols; ++j) {
         float& x = c.data[i * c.row_stride + j];
-        const float p = product(i, j) * epi.mask[i * epi.mask_stride + j];
+        const float p = epi.mask != nullptr ? product(i, j) * epi.mask[i * epi.mask_stride + j]
+                                            : epi.degrees.keep(i, j) ? product(i, j) : 0.0f;
         x = beta == 0.0f ? p : beta * x + p;
       }
   }
@@ -512,7 +550,9 @@ void gemm(float alpha, const ConstView& a, const ConstView& b, float beta, const
 
 void gemm(float alpha, const ConstView& a, const ConstView& b, float beta, const View& c, const Epilogue& epi) {
   GENLAB_ASSERT(a.cols == b.rows && c.rows == a.rows && c.cols == b.cols, "gemm: operand shapes disagree");
-  GENLAB_ASSERT(a.mask == nullptr, "gemm: only B may carry a mask");
+  GENLAB_ASSERT(!a.has_mask(), "gemm: only B may carry a mask");
+  GENLAB_ASSERT(!(b.mask != nullptr && b.degrees) && !(epi.mask != nullptr && epi.degrees),
+                "gemm: a mask is either an array or degrees, not both");
   if (c.rows == 0 || c.cols == 0) return;
   if (a.cols == 0) {  // empty sum
     for (Index i = 0; i < c.rows; ++i)
@@ -526,7 +566,7 @@ void gemm(float alpha, const ConstView& a, const ConstView& b, float beta, const
   // Fewer than 4 rows go to Eigen's matrix-vector code, unless B is masked: the small path then copies
   // B * M out element by element, ten times slower than packing it (1-3 rows: MADE's ancestral sampling,
   // where a 32-mask mixture draws about 3 samples per mask).
-  const bool few_rows = c.rows < 4 && b.mask == nullptr;
+  const bool few_rows = c.rows < 4 && !b.has_mask();
   if (!cpu_has_avx512() || double(c.rows) * double(c.cols) * double(a.cols) < kSmallProduct || few_rows) {
     gemm_small(alpha, a, b, beta, c, epi);
   } else {

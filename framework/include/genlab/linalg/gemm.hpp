@@ -16,15 +16,36 @@
 
 namespace genlab::linalg {
 
+/// A 0/1 mask given by degrees, as autoregressive connectivity is defined (MADE, FVSBN): entry (i, j) is 1
+/// iff row[i] <= col[j] (strict: row[i] < col[j]); with row_first false the comparison runs the other way,
+/// col[j] <= row[i] (strict: <), which is what transposing gives. Nothing of size rows x cols is stored or
+/// read: the GEMM compares degrees in registers.
+struct DegreeMask {
+  const Index* row = nullptr;  ///< one degree per row; nullptr: no degree mask
+  const Index* col = nullptr;  ///< one degree per column
+  bool strict = false;
+  bool row_first = true;
+  explicit operator bool() const { return row != nullptr; }
+  bool keep(Index i, Index j) const {
+    const Index a = row_first ? row[i] : col[j], b = row_first ? col[j] : row[i];
+    return strict ? a < b : a <= b;
+  }
+  DegreeMask transposed() const { return {col, row, strict, !row_first}; }
+};
+
 /// Read-only strided matrix: element (i, j) is data[i * row_stride + j * col_stride], times
-/// mask[i * row_stride + j * col_stride] when `mask` is set (a 0/1 array laid out like the data: a masked
-/// weight W * M is read as such while it is packed, never materialized). Only B may carry a mask.
+/// mask[i * row_stride + j * col_stride] when `mask` is set (a 0/1 array laid out like the data), or times
+/// degrees.keep(i, j) when `degrees` is set: a masked weight W * M is read as such while it is packed,
+/// never materialized. Only B may carry a mask, and only one of the two kinds.
 struct ConstView {
   const float* data;
   Index rows, cols, row_stride, col_stride;
   const float* mask = nullptr;
-  ConstView transposed() const { return {data, cols, rows, col_stride, row_stride, mask}; }
-  ConstView masked(const float* m) const { return {data, rows, cols, row_stride, col_stride, m}; }
+  DegreeMask degrees = {};
+  ConstView transposed() const { return {data, cols, rows, col_stride, row_stride, mask, degrees.transposed()}; }
+  ConstView masked(const float* m) const { return {data, rows, cols, row_stride, col_stride, m, {}}; }
+  ConstView masked(const DegreeMask& d) const { return {data, rows, cols, row_stride, col_stride, nullptr, d}; }
+  bool has_mask() const { return mask != nullptr || bool(degrees); }
 };
 
 /// Writable strided matrix. C is written row by row, so col_stride must be 1.
@@ -49,6 +70,8 @@ struct Epilogue {
   bool relu = false;            ///< max(c, 0) after the bias (a NaN stays NaN)
   const float* mask = nullptr;  ///< M x N, row stride mask_stride: multiplies the product (not beta C), or nullptr
   Index mask_stride = 0;
+  DegreeMask degrees = {};  ///< the same as a degree mask over C's rows and columns (at most one of the two)
+  bool has_mask() const { return mask != nullptr || bool(degrees); }
 };
 
 /// C = alpha A B + beta C (beta == 0 never reads C, so C may hold garbage or NaN).
