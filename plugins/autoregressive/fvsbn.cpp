@@ -7,8 +7,7 @@
 namespace genlab::autoregressive {
 
 Fvsbn::Fvsbn(const Params& p, const ModelSetup& s)
-    : order_(p.get_string("ordering") == "random" ? Ordering::random(s.dim, *s.rng) : Ordering::natural(s.dim)),
-      mask_(strictly_earlier_mask(order_)) {
+    : order_(p.get_string("ordering") == "random" ? Ordering::random(s.dim, *s.rng) : Ordering::natural(s.dim)) {
   // Zero weights and biases: every conditional starts at p = 1/2 (the logistic regressions are convex, so
   // no symmetry needs breaking).
   w_ = &params_.add("W", Matrix::Zero(s.dim, s.dim));
@@ -21,7 +20,8 @@ Schema Fvsbn::schema() {
 }
 
 V Fvsbn::logits(ad::Graph<float>& g, const V& x, int, Rng*) {
-  return ad::masked_affine(x, w_->var(g), mask_, b_->var(g));
+  // W(j, i) is used iff position[j] < position[i]: the triangle as a degree mask (nothing D x D stored).
+  return ad::masked_affine(x, w_->var(g), ad::Degrees{&order_.position, &order_.position, true}, b_->var(g));
 }
 
 }  // namespace genlab::autoregressive

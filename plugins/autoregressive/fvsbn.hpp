@@ -18,7 +18,6 @@ class Fvsbn final : public BinaryAutoregressive {
 
  private:
   Ordering order_;
-  Matrix mask_;
   nn::ParamSet<float> params_;
   nn::Parameter<float>*w_, *b_;
 };

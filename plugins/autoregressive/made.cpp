@@ -60,24 +60,21 @@ Made::Made(const Params& p, const ModelSetup& s)
   }
   layers_.emplace_back(params_, "out", in, d, rng, init);
   if (p.get_bool("direct")) direct_ = &params_.add("direct.W", Matrix::Zero(d, d));
-  spare_masks_.resize(layers_.size());
   select(0);
 }
 
 void Made::select(int k) {
   if (k == current_) return;
+  // The masks are degree masks: a hidden unit of degree m sees the units below of degree <= m (inputs:
+  // their positions in the ordering), output i the units of degree < position[i]. Selecting a mask copies
+  // the degree vectors; no mask of the weights' size is built or stored.
   const Connectivity& c = pool_[std::size_t(k)];
-  std::vector<Index> below = c.order.position;  // input degrees: positions in the ordering
+  const std::vector<Index>* below = &c.order.position;
   for (std::size_t l = 0; l < c.degrees.size(); ++l) {
-    hidden_mask(below, c.degrees[l], spare_masks_[l]);
-    layers_[l].swap_mask(spare_masks_[l]);
-    below = c.degrees[l];
+    layers_[l].set_degrees(*below, c.degrees[l], false);
+    below = &c.degrees[l];
   }
-  output_mask(below, c.order, spare_masks_.back());
-  layers_.back().swap_mask(spare_masks_.back());
-  // With the natural ordering every mask shares the direct connections' mask: it is built once.
-  if (direct_ && (current_ < 0 || pool_[std::size_t(current_)].order.order != c.order.order))
-    direct_mask_ = strictly_earlier_mask(c.order);
+  layers_.back().set_degrees(*below, c.order.position, true);
   current_ = k;
 }
 
@@ -103,7 +100,10 @@ V Made::logits(ad::Graph<float>& g, const V& x, int k, Rng* train_noise) {
     if (train_noise && dropout_ > 0) h = nn::dropout(g, h, dropout_, *train_noise);
   }
   V out = layers_.back()(g, h);
-  if (direct_) out = ad::add(out, ad::masked_matmul(x, direct_->var(g), direct_mask_));
+  if (direct_) {  // input j reaches output i iff position[j] < position[i]
+    const std::vector<Index>& pos = pool_[std::size_t(k)].order.position;
+    out = ad::add(out, ad::masked_matmul(x, direct_->var(g), ad::Degrees{&pos, &pos, true}));
+  }
   return out;
 }
 

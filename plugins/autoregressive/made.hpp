@@ -35,11 +35,6 @@ class Made final : public BinaryAutoregressive {
   nn::ParamSet<float> params_;
   std::vector<nn::MaskedLinear<float>> layers_;  // hidden layers, then the output layer
   nn::Parameter<float>* direct_ = nullptr;       // D x D, masked strictly earlier-to-later
-  Matrix direct_mask_;
-  // One spare mask buffer per layer, swapped with the layer's mask on every switch: each keeps its layer's
-  // shape, so rebuilding a mask never reallocates. (One shared buffer changed shape between layers of
-  // different sizes, and a 2 x 8000 model then freed and re-faulted 256 MB per minibatch.)
-  std::vector<Matrix> spare_masks_;
   nn::Activation activation_;
   double dropout_ = 0;  // rate on hidden outputs, training passes only
 };

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <functional>
 #include <limits>
+#include <vector>
 
 #include "genlab/ad/gradcheck.hpp"
 #include "genlab/ad/ops.hpp"
@@ -367,6 +368,59 @@ TEST_CASE("masked_affine(_relu) and masked_matmul in float equal the product wit
   CHECK_THROWS_WITH(masked_affine(g.constant(Matrix::Ones(2, 4)), g.constant(Matrix::Ones(4, 5)), m,
                                   g.constant(Matrix::Ones(1, 5))),
                     "masked_affine: mask 3x5 for weight 4x5");
+}
+
+// A degree mask must train exactly as the 0/1 array it stands for: values and all gradients bitwise equal
+// in float (fused ops on both sides), and the double ops (gradient checks) through the same degrees.
+TEST_CASE("masked ops with a degree mask equal the ops with its 0/1 array; their gradients check out", "[ad]") {
+  Rng rng(23);
+  for (const int kind : {0, 1, 2})  // masked_affine, masked_affine_relu, masked_matmul
+    for (const bool strict : {false, true})
+      for (const Index k : {Index(5), Index(400), Index(784)}) {
+        const Index r = 20, c = 70;
+        std::vector<Index> din(static_cast<std::size_t>(k)), dout(static_cast<std::size_t>(c));
+        for (Index& d : din) d = Index(rng.below(40));
+        for (Index& d : dout) d = Index(rng.below(40));
+        const Degrees deg{&din, &dout, strict};
+        Matrix xv(r, k), wv(k, c), bv(1, c), mv(k, c), weights(r, c);
+        for (Matrix* m : {&xv, &wv, &bv, &weights})
+          for (Index i = 0; i < m->size(); ++i) m->data()[i] = static_cast<float>(rng.normal());
+        for (Index i = 0; i < k; ++i)
+          for (Index j = 0; j < c; ++j)
+            mv(i, j) = (strict ? din[std::size_t(i)] < dout[std::size_t(j)] : din[std::size_t(i)] <= dout[std::size_t(j)]) ? 1.0f : 0.0f;
+        auto run = [&](bool by_degrees, Matrix& y, Matrix& gx, Matrix& gw, Matrix& gb) {
+          Graph<float> g;
+          Matrix gwv = Matrix::Constant(k, c, 7.0f), gbv(1, c);
+          const auto x = g.variable(xv), w = g.parameter(wv, gwv), b = g.parameter(bv, gbv);
+          Var<float> out;
+          if (by_degrees)
+            out = kind == 0 ? masked_affine(x, w, deg, b) : kind == 1 ? masked_affine_relu(x, w, deg, b) : masked_matmul(x, w, deg);
+          else
+            out = kind == 0 ? masked_affine(x, w, mv, b) : kind == 1 ? masked_affine_relu(x, w, mv, b) : masked_matmul(x, w, mv);
+          g.backward(sum(mul(out, g.constant(weights))));
+          y = out.value();
+          gx = x.grad();
+          gw = gwv;
+          gb = kind == 2 ? Matrix::Zero(1, c) : gbv;
+        };
+        Matrix y1, gx1, gw1, gb1, y2, gx2, gw2, gb2;
+        run(true, y1, gx1, gw1, gb1);
+        run(false, y2, gx2, gw2, gb2);
+        INFO("kind=" << kind << " strict=" << strict << " k=" << k);
+        CHECK(y1 == y2);
+        CHECK(gx1 == gx2);
+        CHECK(gw1 == gw2);
+        CHECK(gb1 == gb2);
+      }
+  // double: central differences through the degree-masked ops (ReLU kept off its kink by the weights' range)
+  std::vector<Index> din = {0, 3, 1, 2}, dout = {1, 0, 3, 2, 2};
+  const Degrees deg{&din, &dout, false}, strict{&din, &dout, true};
+  check_op("masked_affine (degrees)", {{3, 4}, {4, 5}, {1, 5}}, [&](auto& v) { return masked_affine(v[0], v[1], deg, v[2]); });
+  check_op("masked_matmul (strict degrees)", {{3, 4}, {4, 5}}, [&](auto& v) { return masked_matmul(v[0], v[1], strict); });
+  Graph<float> g;
+  std::vector<Index> three = {1, 2, 3};
+  CHECK_THROWS_WITH(masked_matmul(g.constant(Matrix::Ones(2, 4)), g.constant(Matrix::Ones(4, 5)), Degrees{&three, &dout, false}),
+                    "masked_matmul: degrees 3 in, 5 out for weight 4x5");
 }
 
 TEST_CASE("affine checks its shapes, and a NaN pre-activation stays NaN through the fused ReLU", "[ad]") {

@@ -12,17 +12,21 @@ using namespace detail;
 // the operand it masks, or nullptr. y = a b; da = dy b^T, db = a^T dy. float products go through genlab's
 // packed GEMM (transposes are strided views, masks are applied while packing B or writing C, gradients
 // accumulate through beta); double (gradient checks) through Eigen, with the masks applied as copies.
+// A degree mask (float only: the double path gets the 0/1 array) stands in for b_mask / c_mask when set.
 template <class T>
 void product(const Tensor<T>& a, bool ta, const Tensor<T>& b, bool tb, bool add, Tensor<T>& c,
-             const Tensor<T>* b_mask = nullptr, const Tensor<T>* c_mask = nullptr) {
+             const Tensor<T>* b_mask = nullptr, const Tensor<T>* c_mask = nullptr,
+             const linalg::DegreeMask& b_deg = {}, const linalg::DegreeMask& c_deg = {}) {
   if constexpr (std::is_same_v<T, float>) {
     linalg::ConstView av = linalg::view(a), bv = linalg::view(b);
     if (b_mask != nullptr) bv = bv.masked(b_mask->data());
+    if (b_deg) bv = bv.masked(b_deg);
     linalg::Epilogue epi;
     if (c_mask != nullptr) {
       epi.mask = c_mask->data();
       epi.mask_stride = c_mask->cols();
     }
+    epi.degrees = c_deg;
     linalg::gemm(1.0f, ta ? av.transposed() : av, tb ? bv.transposed() : bv, add ? 1.0f : 0.0f, linalg::view(c), epi);
   } else {
     Tensor<T> masked_b;
@@ -64,10 +68,27 @@ Var<T> matmul(const Var<T>& a, const Var<T>& b) {
   return Var<T>(&g, static_cast<int>(g.size()) - 1);
 }
 
+// A degree mask as the node keeps it: n.ints = [in size, strict, in degrees..., out degrees...].
+template <class T>
+linalg::DegreeMask node_degrees(const Node<T>& n) {
+  const Index* d = n.ints.data();
+  return {d + 2, d + 2 + d[0], d[1] != 0, true};
+}
+
+// The 0/1 array of a degree mask over a rows x cols weight (the double path: gradient checks).
+template <class T>
+Tensor<T> dense_mask(const linalg::DegreeMask& d, Index rows, Index cols) {
+  Tensor<T> m(rows, cols);
+  for (Index i = 0; i < rows; ++i)
+    for (Index j = 0; j < cols; ++j) m(i, j) = d.keep(i, j) ? T(1) : T(0);
+  return m;
+}
+
 // y = act(x (w * m) + b), the bias and the mask m optional. Inputs: x, w, then b if any, then m if any
-// (n.scalar[1] = 1 + 2: bias + mask). Backward: dz = dy * act'(z) in one pass that also sums the bias
-// gradient (for ReLU, dz = dy where y > 0), then dw = (x^T dz) * m and dx = dz (w * m)^T as for matmul,
-// the mask applied inside the products. n.scalar[0] = 1 marks the ReLU.
+// (n.scalar[1] = 1 + 2: bias + mask; + 4: the mask is given by degrees, kept in n.ints, not an input).
+// Backward: dz = dy * act'(z) in one pass that also sums the bias gradient (for ReLU, dz = dy where
+// y > 0), then dw = (x^T dz) * m and dx = dz (w * m)^T as for matmul, the mask applied inside the
+// products. n.scalar[0] = 1 marks the ReLU.
 template <class T>
 void affine_backward(Graph<T>& g, Node<T>& n) {
   const Tensor<T>& xv = *in(g, n, 0).value;
@@ -75,6 +96,13 @@ void affine_backward(Graph<T>& g, Node<T>& n) {
   const int flags = static_cast<int>(n.scalar[1]);
   const bool has_bias = (flags & 1) != 0;
   const Tensor<T>* m = (flags & 2) != 0 ? in(g, n, has_bias ? 3 : 2).value : nullptr;
+  linalg::DegreeMask deg = (flags & 4) != 0 ? node_degrees(n) : linalg::DegreeMask{};
+  Tensor<T> deg_dense;  // double only
+  if (deg && !std::is_same_v<T, float>) {
+    deg_dense = dense_mask<T>(deg, wv.rows(), wv.cols());
+    m = &deg_dense;
+    deg = {};
+  }
   Tensor<T>* dz = n.grad;
   const Index rows = n.grad->rows(), cols = n.grad->cols();
   bool add = false;
@@ -98,19 +126,23 @@ void affine_backward(Graph<T>& g, Node<T>& n) {
     if (bias_sum != nullptr)
       for (Index j = 0; j < cols; ++j) bias_sum[j] += d[j];
   }
-  if (Tensor<T>* gw = g.grad_target(n.inputs[1], add)) product<T>(xv, true, *dz, false, add, *gw, nullptr, m);
-  if (Tensor<T>* gx = g.grad_target(n.inputs[0], add)) product<T>(*dz, false, wv, true, add, *gx, m);
+  if (Tensor<T>* gw = g.grad_target(n.inputs[1], add)) product<T>(xv, true, *dz, false, add, *gw, nullptr, m, {}, deg);
+  if (Tensor<T>* gx = g.grad_target(n.inputs[0], add)) product<T>(*dz, false, wv, true, add, *gx, m, nullptr, deg);
 }
 
-// b and m may be null (no bias, no mask).
+// b, m and dm may be null (no bias, no mask); at most one of m and dm is set.
 template <class T>
-Var<T> affine_op(const char* op, const Var<T>& x, const Var<T>& w, const Var<T>* b, const Tensor<T>* m, bool relu) {
+Var<T> affine_op(const char* op, const Var<T>& x, const Var<T>& w, const Var<T>* b, const Tensor<T>* m, bool relu,
+                 const Degrees* dm = nullptr) {
   if (x.cols() != w.rows()) shape_error(op, "inner dimensions differ: " + shape(x) + " times " + shape(w));
   if (b != nullptr && (b->rows() != 1 || b->cols() != w.cols()))
     shape_error(op, "bias " + shape(*b) + " for a product with " + std::to_string(w.cols()) + " columns (want 1x" +
                         std::to_string(w.cols()) + ")");
   if (m != nullptr && (m->rows() != w.rows() || m->cols() != w.cols()))
     shape_error(op, "mask " + shape(m->rows(), m->cols()) + " for weight " + shape(w));
+  if (dm != nullptr && (Index(dm->in->size()) != w.rows() || Index(dm->out->size()) != w.cols()))
+    shape_error(op, "degrees " + std::to_string(dm->in->size()) + " in, " + std::to_string(dm->out->size()) +
+                        " out for weight " + shape(w));
   Graph<T>& g = *x.graph();
   Node<T>* node = nullptr;
   if (b != nullptr && m != nullptr)
@@ -123,14 +155,24 @@ Var<T> affine_op(const char* op, const Var<T>& x, const Var<T>& w, const Var<T>*
     node = &g.new_node(op, {x, w}, x.rows(), w.cols(), affine_backward<T>);
   Node<T>& n = *node;
   n.scalar[0] = relu ? T(1) : T(0);
-  n.scalar[1] = T((b != nullptr ? 1 : 0) + (m != nullptr ? 2 : 0));
+  n.scalar[1] = T((b != nullptr ? 1 : 0) + (m != nullptr ? 2 : 0) + (dm != nullptr ? 4 : 0));
+  if (dm != nullptr) {  // a copy, so the caller may change its degrees (the next mask) before backward
+    n.ints.clear();
+    n.ints.push_back(Index(dm->in->size()));
+    n.ints.push_back(dm->strict ? 1 : 0);
+    n.ints.insert(n.ints.end(), dm->in->begin(), dm->in->end());
+    n.ints.insert(n.ints.end(), dm->out->begin(), dm->out->end());
+  }
   if constexpr (std::is_same_v<T, float>) {
     linalg::ConstView wv = linalg::view(w.value());
     if (m != nullptr) wv = wv.masked(m->data());
+    if (dm != nullptr) wv = wv.masked(node_degrees(n));
     linalg::gemm(1.0f, linalg::view(x.value()), wv, 0.0f, linalg::view(*n.value),
                  linalg::Epilogue{b != nullptr ? b->value().data() : nullptr, relu});
   } else {
-    if (m != nullptr)
+    if (dm != nullptr)
+      n.value->noalias() = x.value() * w.value().cwiseProduct(dense_mask<T>(node_degrees(n), w.rows(), w.cols()));
+    else if (m != nullptr)
       n.value->noalias() = x.value() * w.value().cwiseProduct(*m);
     else
       n.value->noalias() = x.value() * w.value();
@@ -163,6 +205,21 @@ Var<T> masked_affine_relu(const Var<T>& x, const Var<T>& w, const Tensor<T>& m, 
 template <class T>
 Var<T> masked_matmul(const Var<T>& x, const Var<T>& w, const Tensor<T>& m) {
   return affine_op<T>("masked_matmul", x, w, nullptr, &m, false);
+}
+
+template <class T>
+Var<T> masked_affine(const Var<T>& x, const Var<T>& w, const Degrees& m, const Var<T>& b) {
+  return affine_op<T>("masked_affine", x, w, &b, nullptr, false, &m);
+}
+
+template <class T>
+Var<T> masked_affine_relu(const Var<T>& x, const Var<T>& w, const Degrees& m, const Var<T>& b) {
+  return affine_op<T>("masked_affine_relu", x, w, &b, nullptr, true, &m);
+}
+
+template <class T>
+Var<T> masked_matmul(const Var<T>& x, const Var<T>& w, const Degrees& m) {
+  return affine_op<T>("masked_matmul", x, w, nullptr, nullptr, false, &m);
 }
 
 template <class T>
@@ -247,6 +304,15 @@ template Var<double> masked_affine_relu<double>(const Var<double>&, const Var<do
                                                 const Var<double>&);
 template Var<float> masked_matmul<float>(const Var<float>&, const Var<float>&, const Tensor<float>&);
 template Var<double> masked_matmul<double>(const Var<double>&, const Var<double>&, const Tensor<double>&);
+template Var<float> masked_affine<float>(const Var<float>&, const Var<float>&, const Degrees&, const Var<float>&);
+template Var<double> masked_affine<double>(const Var<double>&, const Var<double>&, const Degrees&,
+                                           const Var<double>&);
+template Var<float> masked_affine_relu<float>(const Var<float>&, const Var<float>&, const Degrees&,
+                                              const Var<float>&);
+template Var<double> masked_affine_relu<double>(const Var<double>&, const Var<double>&, const Degrees&,
+                                                const Var<double>&);
+template Var<float> masked_matmul<float>(const Var<float>&, const Var<float>&, const Degrees&);
+template Var<double> masked_matmul<double>(const Var<double>&, const Var<double>&, const Degrees&);
 GENLAB_AD_INSTANTIATE_2(concat_cols)
 // Each row repeated k times in place: row r*k+s of the output is row r of x (k samples per example, kept
 // next to their example). Backward sums each group of k rows, as k strided views.

@@ -71,7 +71,7 @@ ad::Var<T> Linear<T>::operator()(ad::Graph<T>& g, const ad::Var<T>& x, Activatio
 
 template <class T>
 MaskedLinear<T>::MaskedLinear(ParamSet<T>& params, const std::string& name, Index in, Index out, Rng& rng, Init init)
-    : linear_(params, name, in, out, rng, init), mask_(Tensor<T>::Ones(in, out)) {}
+    : linear_(params, name, in, out, rng, init) {}
 
 template <class T>
 void MaskedLinear<T>::check_mask(const char* who, const Tensor<T>& mask) const {
@@ -86,17 +86,38 @@ template <class T>
 void MaskedLinear<T>::set_mask(const Tensor<T>& mask) {
   check_mask("set_mask", mask);
   mask_ = mask;
+  in_degrees_.clear(), out_degrees_.clear();
 }
 
 template <class T>
 void MaskedLinear<T>::swap_mask(Tensor<T>& mask) {
   check_mask("swap_mask", mask);
   mask_.swap(mask);
+  in_degrees_.clear(), out_degrees_.clear();
+}
+
+template <class T>
+void MaskedLinear<T>::set_degrees(const std::vector<Index>& in, const std::vector<Index>& out, bool strict) {
+  const auto& w = linear_.weight().value;
+  if (Index(in.size()) != w.rows() || Index(out.size()) != w.cols())
+    throw ShapeError("MaskedLinear::set_degrees: " + std::to_string(in.size()) + " input and " +
+                     std::to_string(out.size()) + " output degrees for weight " + std::to_string(w.rows()) + "x" +
+                     std::to_string(w.cols()));
+  in_degrees_.assign(in.begin(), in.end());
+  out_degrees_.assign(out.begin(), out.end());
+  strict_ = strict;
+  mask_.resize(0, 0);
 }
 
 template <class T>
 ad::Var<T> MaskedLinear<T>::operator()(ad::Graph<T>& g, const ad::Var<T>& x, Activation a) const {
   const ad::Var<T> w = linear_.weight().var(g), b = linear_.bias().var(g);
+  if (!in_degrees_.empty()) {
+    const ad::Degrees d{&in_degrees_, &out_degrees_, strict_};
+    if (a == Activation::Relu) return ad::masked_affine_relu(x, w, d, b);
+    return activate(ad::masked_affine(x, w, d, b), a);
+  }
+  if (mask_.size() == 0) return linear_(g, x, a);
   if (a == Activation::Relu) return ad::masked_affine_relu(x, w, mask_, b);
   return activate(ad::masked_affine(x, w, mask_, b), a);
 }

@@ -92,6 +92,22 @@ Var<T> masked_affine_relu(const Var<T>& x, const Var<T>& w, const Tensor<T>& m, 
 /// x (w * m), as masked_affine without a bias.
 template <class T>
 Var<T> masked_matmul(const Var<T>& x, const Var<T>& w, const Tensor<T>& m);
+
+/// A weight mask given by degrees, as autoregressive connectivity is defined: w (in x out) entry (i, j) is
+/// used iff in[i] <= out[j] (strict: in[i] < out[j]). MADE's hidden layers are <=, its output layer and
+/// FVSBN's triangle <. The products compare degrees in registers: no in x out mask is built or read.
+struct Degrees {
+  const std::vector<Index>* in = nullptr;
+  const std::vector<Index>* out = nullptr;
+  bool strict = false;
+};
+/// The same three ops with a degree mask (the degrees are copied into the node: they may change after).
+template <class T>
+Var<T> masked_affine(const Var<T>& x, const Var<T>& w, const Degrees& m, const Var<T>& b);
+template <class T>
+Var<T> masked_affine_relu(const Var<T>& x, const Var<T>& w, const Degrees& m, const Var<T>& b);
+template <class T>
+Var<T> masked_matmul(const Var<T>& x, const Var<T>& w, const Degrees& m);
 template <class T>
 Var<T> slice_cols(const Var<T>& x, Index start, Index count);
 template <class T>

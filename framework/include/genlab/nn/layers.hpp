@@ -38,16 +38,22 @@ class Linear {
 };
 
 /// Linear with a constant 0/1 mask on the weight (MADE's autoregressive connectivity): y = x (W * M) + b.
+/// The mask is either an array or degrees (ad::Degrees: W(i, j) used iff in[i] <= out[j], or <); degrees
+/// cost no memory of the weight's size and nothing to switch, which is what a model that changes its mask
+/// every minibatch (connectivity-agnostic MADE) wants. The layer starts fully connected.
 template <class T>
 class MaskedLinear {
  public:
   MaskedLinear() = default;
   MaskedLinear(ParamSet<T>& params, const std::string& name, Index in, Index out, Rng& rng, Init init = Init::Glorot);
-  /// Sets the mask (in x out, entries 0 or 1); the layer starts fully connected.
+  /// Sets the mask (in x out, entries 0 or 1), replacing any degrees.
   void set_mask(const Tensor<T>& mask);
-  /// Takes `mask` (same shape rule) without copying it: `mask` gets the previous mask's storage back, so a
-  /// model that rebuilds its masks every minibatch (MADE) reuses two buffers and copies nothing.
+  /// Takes `mask` (same shape rule) without copying it: `mask` gets the previous mask's storage back.
   void swap_mask(Tensor<T>& mask);
+  /// The mask as degrees (in: one per input, out: one per output), replacing any array. Copied into
+  /// storage the layer keeps, so switching between masks of the same shape does not allocate.
+  void set_degrees(const std::vector<Index>& in, const std::vector<Index>& out, bool strict);
+  /// The array mask; empty when the layer is fully connected or masked by degrees.
   const Tensor<T>& mask() const { return mask_; }
   ad::Var<T> operator()(ad::Graph<T>& g, const ad::Var<T>& x, Activation a = Activation::None) const;
 
@@ -55,6 +61,8 @@ class MaskedLinear {
   void check_mask(const char* who, const Tensor<T>& mask) const;  // throws ShapeError unless shaped like W
   Linear<T> linear_;
   Tensor<T> mask_;
+  std::vector<Index> in_degrees_, out_degrees_;  // empty unless masked by degrees
+  bool strict_ = false;
 };
 
 /// A multilayer perceptron sizes[0] -> sizes[1] -> ... -> sizes.back(), `hidden` activation between
