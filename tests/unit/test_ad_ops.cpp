@@ -372,7 +372,7 @@ TEST_CASE("masked_affine(_relu) and masked_matmul in float equal the product wit
 
 // A degree mask must train exactly as the 0/1 array it stands for: values and all gradients bitwise equal
 // in float (fused ops on both sides), and the double ops (gradient checks) through the same degrees.
-TEST_CASE("masked ops with a degree mask equal the ops with its 0/1 array; their gradients check out", "[ad]") {
+TEST_CASE("masked ops with a degree mask equal the ops with its 0/1 array, and their gradients check out", "[ad]") {
   Rng rng(23);
   for (const int kind : {0, 1, 2})  // masked_affine, masked_affine_relu, masked_matmul
     for (const bool strict : {false, true})

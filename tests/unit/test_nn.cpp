@@ -249,7 +249,7 @@ TEST_CASE("gradient clipping and learning-rate schedules", "[nn][optim]") {
   CHECK(s.lr(3, 0) == 1.0);
 }
 
-TEST_CASE("dropout keeps 1 - rate of the entries, scaled by 1 / (1 - rate); its gradient is dy * mask", "[nn][gradcheck]") {
+TEST_CASE("dropout keeps 1 - rate of the entries, scaled by 1 / (1 - rate), and its gradient is dy * mask", "[nn][gradcheck]") {
   const double rate = 0.3;
   MatrixD x = MatrixD::Constant(200, 300, 2.0);
   ad::Graph<double> g;

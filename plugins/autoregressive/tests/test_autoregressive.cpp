@@ -323,7 +323,7 @@ TEST_CASE("the degree masks match their definitions entry by entry, also when bu
   CHECK(m.sum() == float(d * (d - 1) / 2));  // a strict order: exactly one of (j, i) and (i, j) is allowed
 }
 
-TEST_CASE("a single-mask MADE numbers its hidden units by degree; a mask pool keeps them unsorted",
+TEST_CASE("a single-mask MADE numbers its hidden units by degree, a mask pool keeps them unsorted",
           "[autoregressive]") {
   // Sorted degrees make the masks staircases, whose zero blocks the GEMM skips (test_gemm checks the
   // skipping); several masks keep i.i.d. degrees so that a unit's degree varies from mask to mask.
