@@ -50,10 +50,12 @@ class BinaryAutoregressive : public Model {
  protected:
   /// log p(x) per row under mask k (selected). Default: from logits(); NADE overrides it with a fused op.
   virtual V log_prob_under(ad::Graph<float>& g, const Matrix& batch, int k, Rng* train_noise);
+  /// Draws the dimensions order(k)[from..] of the rows of x in turn (mask k selected); entries with
+  /// keep != 0 stay. One uniform per drawn entry, position by position, row by row. Default: one logits()
+  /// pass per dimension; MADE overrides it with one pass over its weights in all.
+  virtual void ancestral(Matrix& x, const Matrix* keep, int k, Index from, Rng& rng);
 
  private:
-  // Draws the dimensions order(k)[from..] of the rows of x in turn; entries with keep != 0 stay.
-  void ancestral(Matrix& x, const Matrix* keep, int k, Index from, Rng& rng);
   ad::Graph<float> sampling_graph_;
 };
 

@@ -1,6 +1,7 @@
 #include "made.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include <genlab/error.hpp>
 #include <genlab/nn/dropout.hpp>
@@ -104,6 +105,79 @@ V Made::logits(ad::Graph<float>& g, const V& x, int k, Rng* train_noise) {
     const std::vector<Index>& pos = pool_[std::size_t(k)].order.position;
     out = ad::add(out, ad::masked_matmul(x, direct_->var(g), ad::Degrees{&pos, &pos, true}));
   }
+  return out;
+}
+
+void Made::incremental(Matrix& x, const Matrix* keep, int k, Index from, Rng* rng, Matrix* logits_out) {
+  select(k);
+  const Connectivity& c = pool_[std::size_t(k)];
+  const Index n = x.rows(), d = c.order.size(), hidden = Index(c.degrees.size());
+  const std::vector<Index>& pos = c.order.position;
+  // Pre-activations of every hidden layer and the output logits, starting from the biases.
+  std::vector<Matrix> pre(static_cast<std::size_t>(hidden));
+  for (Index l = 0; l < hidden; ++l) pre[std::size_t(l)] = layers_[std::size_t(l)].bias().value.replicate(n, 1);
+  Matrix z = layers_.back().bias().value.replicate(n, 1);
+  // The units of each layer by degree: they become final together.
+  std::vector<std::vector<std::vector<Index>>> by_degree(static_cast<std::size_t>(hidden),
+                                                         std::vector<std::vector<Index>>(std::size_t(d + 1)));
+  for (Index l = 0; l < hidden; ++l)
+    for (std::size_t j = 0; j < c.degrees[std::size_t(l)].size(); ++j)
+      by_degree[std::size_t(l)][std::size_t(c.degrees[std::size_t(l)][j])].push_back(Index(j));
+  // target += v * row over the entries the mask keeps: degree >= s (hidden), or position > s (output).
+  auto add_row = [](float* target, const float* row, float v, const Index* deg, Index count, Index s, bool strict) {
+    for (Index j = 0; j < count; ++j) target[j] += (strict ? deg[j] > s : deg[j] >= s) ? v * row[j] : 0.0f;
+  };
+  ad::Graph<float> g;
+  g.set_grad_enabled(false);
+  for (Index s = 1; s <= d; ++s) {
+    const Index dim = c.order.order[std::size_t(s - 1)];
+    if (logits_out != nullptr) logits_out->col(dim) = z.col(dim);
+    if (rng != nullptr && s > from)
+      for (Index r = 0; r < n; ++r) {
+        if (keep != nullptr && (*keep)(r, dim) != 0.0f) continue;
+        const double p = 1.0 / (1.0 + std::exp(-double(z(r, dim))));
+        x(r, dim) = rng->uniform() < p ? 1.0f : 0.0f;
+      }
+    // x_dim is known: into the first layer (units of degree >= s) and the direct connections (outputs after s).
+    const Matrix& w0 = layers_.front().weight().value;
+    const std::vector<Index>& first = hidden > 0 ? c.degrees.front() : pos;
+    for (Index r = 0; r < n; ++r) {
+      const float v = x(r, dim);
+      if (v == 0.0f) continue;
+      if (hidden > 0)
+        add_row(pre.front().row(r).data(), w0.row(dim).data(), v, first.data(), w0.cols(), s, false);
+      else
+        add_row(z.row(r).data(), w0.row(dim).data(), v, pos.data(), d, s, true);
+      if (direct_) add_row(z.row(r).data(), direct_->value.row(dim).data(), v, pos.data(), d, s, true);
+    }
+    // The units of degree s, layer by layer: activate, then feed the layer above (or the output).
+    for (Index l = 0; l < hidden; ++l) {
+      const std::vector<Index>& units = by_degree[std::size_t(l)][std::size_t(s)];
+      if (units.empty()) continue;
+      Matrix a(n, Index(units.size()));
+      for (std::size_t t = 0; t < units.size(); ++t) a.col(Index(t)) = pre[std::size_t(l)].col(units[t]);
+      g.reset();
+      const Matrix h = nn::activate(g.constant(a), activation_).value();
+      const bool to_output = l + 1 == hidden;
+      const Matrix& w = layers_[std::size_t(l + 1)].weight().value;
+      Matrix& target = to_output ? z : pre[std::size_t(l + 1)];
+      const Index* deg = to_output ? pos.data() : c.degrees[std::size_t(l + 1)].data();
+      for (std::size_t t = 0; t < units.size(); ++t)
+        for (Index r = 0; r < n; ++r) {
+          const float v = h(r, Index(t));
+          if (v != 0.0f) add_row(target.row(r).data(), w.row(units[t]).data(), v, deg, w.cols(), s, to_output);
+        }
+    }
+  }
+}
+
+void Made::ancestral(Matrix& x, const Matrix* keep, int k, Index from, Rng& rng) {
+  incremental(x, keep, k, from, &rng, nullptr);
+}
+
+Matrix Made::incremental_logits(const Matrix& x, int k) {
+  Matrix copy = x, out(x.rows(), x.cols());
+  incremental(copy, nullptr, k, 0, nullptr, &out);
   return out;
 }
 

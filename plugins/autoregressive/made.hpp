@@ -24,8 +24,20 @@ class Made final : public BinaryAutoregressive {
   void select(int k) override;
   /// Adds each mask's hidden degrees: export.degrees_<k>_<l> (1 x units of hidden layer l).
   ModelExport export_model() const override;
+  /// The logits of every dimension for the rows of x under mask k, computed the way ancestral sampling
+  /// does (incrementally, see incremental()); for tests, which compare them with logits().
+  Matrix incremental_logits(const Matrix& x, int k);
+
+ protected:
+  void ancestral(Matrix& x, const Matrix* keep, int k, Index from, Rng& rng) override;
 
  private:
+  // Walks the positions s = 1..D of mask k's ordering once: the logit of the dimension at s is read
+  // (and, with rng, that dimension drawn unless kept or s <= from), then x's value there is added into the
+  // first hidden layer's pre-activations, and the units of degree s (now final: they see positions <= s
+  // only) are activated and added into the next layer or the output logits. Each weight is read once.
+  void incremental(Matrix& x, const Matrix* keep, int k, Index from, Rng* rng, Matrix* logits_out);
+
   struct Connectivity {
     Ordering order;
     std::vector<std::vector<Index>> degrees;  // per hidden layer

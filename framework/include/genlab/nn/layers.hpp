@@ -55,6 +55,8 @@ class MaskedLinear {
   void set_degrees(const std::vector<Index>& in, const std::vector<Index>& out, bool strict);
   /// The array mask; empty when the layer is fully connected or masked by degrees.
   const Tensor<T>& mask() const { return mask_; }
+  Parameter<T>& weight() const { return linear_.weight(); }
+  Parameter<T>& bias() const { return linear_.bias(); }
   ad::Var<T> operator()(ad::Graph<T>& g, const ad::Var<T>& x, Activation a = Activation::None) const;
 
  private:
