@@ -5,8 +5,8 @@
 //
 // The models mirror ../shared/bench/peers/models.py:
 //   made: the real `made` model of the autoregressive plugin, built from framework/bench/made_784_500.yaml:
-//         784-500-784, ReLU, natural order, one mask (hidden degrees uniform in [1, 783]; the plugin numbers
-//         the units by degree, so the GEMM skips the masks' zero blocks), no direct connections, Bernoulli
+//         784-500-784, ReLU, natural order, one mask (hidden degrees uniform in [1, 783]; sort_degrees
+//         numbers the units by degree, so the GEMM skips the masks' zero blocks), no direct connections, Bernoulli
 //         logits, loss = summed BCE per image averaged over the batch of 100. The ceiling still counts the
 //         dense FLOPs, as the peers do them.
 //   nice: the real `flow` model of the flows plugin, built from the model section of

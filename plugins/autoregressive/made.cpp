@@ -22,6 +22,11 @@ Schema Made::schema() {
       .boolean("direct", false, "direct input-to-output connections (a masked D x D linear map)")
       .real("dropout", 0.0, {.min = 0, .max = 0.95},
             "dropout rate on every hidden layer's output while training (inverted: evaluation uses all units)")
+      .keeps_ids_at_default()
+      .boolean("sort_degrees", false,
+               "number the hidden units by degree (masks: 1 only): the same model, but its masks become "
+               "staircases and the GEMM skips their zero blocks, about half of every product")
+      .keeps_ids_at_default()
       .choice("init", "glorot", {"glorot", "he", "orthogonal"}, "weight initialization");
 }
 
@@ -34,6 +39,14 @@ Made::Made(const Params& p, const ModelSetup& s)
   eval_masks_ = p.get_int("eval_masks") == 0 ? k : int(p.get_int("eval_masks"));
   if (eval_masks_ > k)
     throw ConfigError("made: eval_masks (" + std::to_string(eval_masks_) + ") exceeds masks (" + std::to_string(k) + ")");
+  // Sorting changes which unit gets which degree, so a run trained before this option existed (unsorted)
+  // would not reload into a sorted model: it is opt-in. With several masks a sorted degree vector per mask
+  // would give each unit nearly the same degree in every mask, which defeats connectivity-agnostic
+  // training: refused.
+  const bool sort_degrees = p.get_bool("sort_degrees");
+  if (sort_degrees && k > 1)
+    throw ConfigError("made: sort_degrees needs masks: 1 (with " + std::to_string(k) +
+                      " masks, sorted degrees would give each unit about the same degree in every mask)");
   const std::string init_name = p.get_string("init");
   const nn::Init init = init_name == "orthogonal" ? nn::Init::Orthogonal : init_name == "he" ? nn::Init::He : nn::Init::Glorot;
   // The pool: orderings and hidden degrees, drawn once from the run's init stream (a resumed run rebuilds
@@ -45,11 +58,9 @@ Made::Made(const Params& p, const ModelSetup& s)
     Index lo = 1;
     for (std::int64_t units : hidden) {
       c.degrees.push_back(hidden_degrees(Index(units), lo, d, rng));
-      // With a single mask, hidden units are numbered by degree. The units are exchangeable (their weights
-      // are drawn i.i.d. per unit), so this is the same model, but its masks become staircases whose zero
-      // blocks the GEMM skips (about half of each masked product). Not with several masks: a sorted
-      // degree vector per mask would give each unit nearly the same degree in every mask.
-      if (k == 1) std::sort(c.degrees.back().begin(), c.degrees.back().end());
+      // The units are exchangeable (their initial weights are drawn the same way for each), so numbering
+      // them by degree gives the same model, with masks that are staircases.
+      if (sort_degrees) std::sort(c.degrees.back().begin(), c.degrees.back().end());
       lo = *std::min_element(c.degrees.back().begin(), c.degrees.back().end());
     }
     pool_.push_back(std::move(c));

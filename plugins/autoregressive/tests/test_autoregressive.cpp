@@ -323,27 +323,31 @@ TEST_CASE("the degree masks match their definitions entry by entry, also when bu
   CHECK(m.sum() == float(d * (d - 1) / 2));  // a strict order: exactly one of (j, i) and (i, j) is allowed
 }
 
-TEST_CASE("a single-mask MADE numbers its hidden units by degree, a mask pool keeps them unsorted",
+TEST_CASE("sort_degrees numbers a single-mask MADE's hidden units by degree, and is refused with a mask pool",
           "[autoregressive]") {
   // Sorted degrees make the masks staircases, whose zero blocks the GEMM skips (test_gemm checks the
   // skipping); several masks keep i.i.d. degrees so that a unit's degree varies from mask to mask.
-  auto degrees = [](std::int64_t masks, int k) {
+  auto degrees = [](std::int64_t masks, int k, bool sort) {
     Rng rng(3);
-    auto m = testing::make_model<Made>(
-        {{"hidden", Value(Value::List{Value(40), Value(30)})}, {"masks", Value(masks)}}, 50, rng);
+    auto m = testing::make_model<Made>({{"hidden", Value(Value::List{Value(40), Value(30)})},
+                                        {"masks", Value(masks)},
+                                        {"sort_degrees", Value(sort)}},
+                                       50, rng);
     std::vector<std::vector<float>> out;
     for (const auto& [name, a] : m->export_model().arrays)
       if (name.rfind("degrees_" + std::to_string(k) + "_", 0) == 0) out.emplace_back(a.data(), a.data() + a.size());
     return out;
   };
-  const auto single = degrees(1, 0);
-  REQUIRE(single.size() == 2);
-  for (const auto& layer : single) CHECK(std::is_sorted(layer.begin(), layer.end()));
-  CHECK(single[0].front() < single[0].back());
-  int sorted = 0;
-  for (int k = 0; k < 4; ++k)
-    for (const auto& layer : degrees(4, k)) sorted += std::is_sorted(layer.begin(), layer.end());
-  CHECK(sorted == 0);
+  const auto single = degrees(1, 0, true), drawn = degrees(1, 0, false);
+  REQUIRE((single.size() == 2 && drawn.size() == 2));
+  for (std::size_t l = 0; l < 2; ++l) {
+    CHECK(std::is_sorted(single[l].begin(), single[l].end()));
+    CHECK(!std::is_sorted(drawn[l].begin(), drawn[l].end()));  // the default: as drawn (old runs reload)
+    std::vector<float> a = single[l], b = drawn[l];
+    std::sort(b.begin(), b.end());
+    CHECK(a == b);  // the same degrees, numbered differently
+  }
+  CHECK_THROWS_WITH(degrees(4, 0, true), Catch::Contains("sort_degrees needs masks: 1"));
 }
 
 TEST_CASE("MADE's one-pass sampler computes the logits the network computes", "[autoregressive]") {
