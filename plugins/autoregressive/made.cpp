@@ -182,6 +182,15 @@ void Made::incremental(Matrix& x, const Matrix* keep, int k, Index from, Rng* rn
   }
 }
 
+Matrix Made::direct_mask() const {
+  const std::vector<Index>& pos = pool_[std::size_t(current_)].order.position;
+  const Index d = Index(pos.size());
+  Matrix m(d, d);
+  for (Index j = 0; j < d; ++j)
+    for (Index i = 0; i < d; ++i) m(j, i) = pos[std::size_t(j)] < pos[std::size_t(i)] ? 1.0f : 0.0f;
+  return m;
+}
+
 void Made::ancestral(Matrix& x, const Matrix* keep, int k, Index from, Rng& rng) {
   incremental(x, keep, k, from, &rng, nullptr);
 }

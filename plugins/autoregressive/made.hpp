@@ -27,6 +27,10 @@ class Made final : public BinaryAutoregressive {
   /// The logits of every dimension for the rows of x under mask k, computed the way ancestral sampling
   /// does (incrementally, see incremental()); for tests, which compare them with logits().
   Matrix incremental_logits(const Matrix& x, int k);
+  /// Layer l (hidden layers, then the output layer) and the direct connections' 0/1 mask under the
+  /// selected mask, for tests that check the masks against their definitions.
+  const nn::MaskedLinear<float>& layer(std::size_t l) const { return layers_[l]; }
+  Matrix direct_mask() const;
 
  protected:
   void ancestral(Matrix& x, const Matrix* keep, int k, Index from, Rng& rng) override;

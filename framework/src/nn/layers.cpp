@@ -110,6 +110,20 @@ void MaskedLinear<T>::set_degrees(const std::vector<Index>& in, const std::vecto
 }
 
 template <class T>
+Tensor<T> MaskedLinear<T>::effective_mask() const {
+  const auto& w = linear_.weight().value;
+  if (mask_.size() != 0) return mask_;
+  Tensor<T> m = Tensor<T>::Ones(w.rows(), w.cols());
+  if (!in_degrees_.empty())
+    for (Index i = 0; i < w.rows(); ++i)
+      for (Index j = 0; j < w.cols(); ++j) {
+        const Index a = in_degrees_[std::size_t(i)], b = out_degrees_[std::size_t(j)];
+        m(i, j) = (strict_ ? a < b : a <= b) ? T(1) : T(0);
+      }
+  return m;
+}
+
+template <class T>
 ad::Var<T> MaskedLinear<T>::operator()(ad::Graph<T>& g, const ad::Var<T>& x, Activation a) const {
   const ad::Var<T> w = linear_.weight().var(g), b = linear_.bias().var(g);
   if (!in_degrees_.empty()) {

@@ -297,30 +297,46 @@ TEST_CASE("bad configurations are refused with the reason", "[autoregressive]") 
                     Catch::Contains("eval_masks (3) exceeds masks (2)"));
 }
 
-TEST_CASE("the degree masks match their definitions entry by entry, also when built in parallel chunks",
+TEST_CASE("MADE's masks are the paper's definitions, entry by entry, for every mask of the pool",
           "[autoregressive]") {
-  // 300 x 500 and 500 x 300 span several of the builder's row chunks.
+  // Degrees m: inputs have their position in the ordering; a hidden unit of degree m sees the units below
+  // of degree <= m; output i sees the last layer's units of degree < position(i); the direct connections
+  // let input j reach output i iff position(j) < position(i).
+  const Index d = 12;
   Rng rng(5);
-  const Index d = 300;
-  const Ordering o = Ordering::random(d, rng);
-  const std::vector<Index> h = hidden_degrees(500, 1, d, rng);
-  Matrix m;
-  hidden_mask(o.position, h, m);
-  REQUIRE((m.rows() == d && m.cols() == 500));
-  Index mismatches = 0;
-  for (Index j = 0; j < d; ++j)
-    for (Index k = 0; k < 500; ++k) mismatches += m(j, k) != (h[std::size_t(k)] >= o.position[std::size_t(j)] ? 1.0f : 0.0f);
-  output_mask(h, o, m);
-  REQUIRE((m.rows() == 500 && m.cols() == d));
-  for (Index k = 0; k < 500; ++k)
-    for (Index i = 0; i < d; ++i) mismatches += m(k, i) != (o.position[std::size_t(i)] > h[std::size_t(k)] ? 1.0f : 0.0f);
-  m = strictly_earlier_mask(o);
-  REQUIRE((m.rows() == d && m.cols() == d));
-  for (Index j = 0; j < d; ++j)
-    for (Index i = 0; i < d; ++i)
-      mismatches += m(j, i) != (o.position[std::size_t(j)] < o.position[std::size_t(i)] ? 1.0f : 0.0f);
-  CHECK(mismatches == 0);
-  CHECK(m.sum() == float(d * (d - 1) / 2));  // a strict order: exactly one of (j, i) and (i, j) is allowed
+  auto m = testing::make_model<Made>({{"hidden", Value(Value::List{Value(30), Value(20)})},
+                                      {"masks", Value(std::int64_t(3))},
+                                      {"ordering", Value("random")},
+                                      {"direct", Value(true)}},
+                                     d, rng);
+  const ModelExport ex = m->export_model();
+  auto array = [&](const std::string& name) {
+    for (const auto& [n, a] : ex.arrays)
+      if (n == name) return a;
+    FAIL("no export array " << name);
+    return Matrix();
+  };
+  for (int k = 0; k < 3; ++k) {
+    m->select(k);
+    const std::vector<Index>& pos = m->ordering(k).position;
+    const Matrix d0 = array("degrees_" + std::to_string(k) + "_0"), d1 = array("degrees_" + std::to_string(k) + "_1");
+    const Matrix m0 = m->layer(0).effective_mask(), m1 = m->layer(1).effective_mask(), m2 = m->layer(2).effective_mask();
+    const Matrix md = m->direct_mask();
+    REQUIRE((m0.rows() == d && m0.cols() == 30 && m1.rows() == 30 && m1.cols() == 20 && m2.rows() == 20 && m2.cols() == d));
+    Index mismatches = 0;
+    for (Index j = 0; j < d; ++j)
+      for (Index u = 0; u < 30; ++u) mismatches += m0(j, u) != (d0(0, u) >= float(pos[std::size_t(j)]) ? 1.0f : 0.0f);
+    for (Index u = 0; u < 30; ++u)
+      for (Index v = 0; v < 20; ++v) mismatches += m1(u, v) != (d1(0, v) >= d0(0, u) ? 1.0f : 0.0f);
+    for (Index v = 0; v < 20; ++v)
+      for (Index i = 0; i < d; ++i) mismatches += m2(v, i) != (float(pos[std::size_t(i)]) > d1(0, v) ? 1.0f : 0.0f);
+    for (Index j = 0; j < d; ++j)
+      for (Index i = 0; i < d; ++i) mismatches += md(j, i) != (pos[std::size_t(j)] < pos[std::size_t(i)] ? 1.0f : 0.0f);
+    INFO("mask " << k);
+    CHECK(mismatches == 0);
+    CHECK(md.sum() == float(d * (d - 1) / 2));  // a strict order: exactly one of (j, i) and (i, j) is allowed
+    CHECK((m0.sum() > 0 && m0.sum() < float(m0.size())));  // not vacuous
+  }
 }
 
 TEST_CASE("sort_degrees numbers a single-mask MADE's hidden units by degree, and is refused with a mask pool",

@@ -55,6 +55,9 @@ class MaskedLinear {
   void set_degrees(const std::vector<Index>& in, const std::vector<Index>& out, bool strict);
   /// The array mask; empty when the layer is fully connected or masked by degrees.
   const Tensor<T>& mask() const { return mask_; }
+  /// The 0/1 array the layer applies, whichever way its mask is given (ones when fully connected): for
+  /// tests and inspection, not for the forward pass.
+  Tensor<T> effective_mask() const;
   Parameter<T>& weight() const { return linear_.weight(); }
   Parameter<T>& bias() const { return linear_.bias(); }
   ad::Var<T> operator()(ad::Graph<T>& g, const ad::Var<T>& x, Activation a = Activation::None) const;
