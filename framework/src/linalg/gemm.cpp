@@ -13,6 +13,7 @@
 //     parallel for each row chunk:     pack A[chunk x kc] into MR-tall row panels (per-thread buffer)
 //       for each NR panel of B:        (stays in L1 while the chunk's A panels stream from L2)
 //         for each MR panel of A:      micro-kernel: MR x NR tile of C in registers, kc rank-1 updates
+//                                      (only over the panel's rows that a mask leaves nonzero)
 // Every C element sees the same FMA sequence whatever the chunking, so results do not depend on threads.
 #include "genlab/linalg/gemm.hpp"
 
@@ -154,11 +155,10 @@ GENLAB_AVX512 void transpose_lines(const float* src, const float* msrc, Index sr
 }
 
 // The rows [lo, hi) of a packed B panel (kc x NR) outside which every entry is zero. A masked weight with
-// structure (MADE with hidden units sorted by degree, FVSBN's triangle) has long zero runs at one end of
+// structure (MADE with sort_degrees, FVSBN's triangle) has long zero runs at one end of
 // each panel; the kernel then skips their multiply-adds. Skipping is exact: a zero row adds a * 0 = +-0 to
 // each accumulator, which leaves it unchanged (for finite A; a masked-out connection does not carry an
 // infinite or NaN input to the output, as it would in a dense product with a zeroed weight).
-
 GENLAB_AVX512 KRange nonzero_rows(const float* panel, Index kc) {
   static_assert(NR == 32, "nonzero_rows tests two 16-float vectors per packed row");
   const __m512 zero = _mm512_setzero_ps();
