@@ -112,10 +112,7 @@ V Made::logits(ad::Graph<float>& g, const V& x, int k, Rng* train_noise) {
     if (train_noise && dropout_ > 0) h = nn::dropout(g, h, dropout_, *train_noise);
   }
   V out = layers_.back()(g, h);
-  if (direct_) {  // input j reaches output i iff position[j] < position[i]
-    const std::vector<Index>& pos = pool_[std::size_t(k)].order.position;
-    out = ad::add(out, ad::masked_matmul(x, direct_->var(g), ad::Degrees{&pos, &pos, true}));
-  }
+  if (direct_) out = ad::add(out, ad::masked_matmul(x, direct_->var(g), direct_degrees()));
   return out;
 }
 
@@ -182,13 +179,13 @@ void Made::incremental(Matrix& x, const Matrix* keep, int k, Index from, Rng* rn
   }
 }
 
-Matrix Made::direct_mask() const {
+ad::Degrees Made::direct_degrees() const {
   const std::vector<Index>& pos = pool_[std::size_t(current_)].order.position;
-  const Index d = Index(pos.size());
-  Matrix m(d, d);
-  for (Index j = 0; j < d; ++j)
-    for (Index i = 0; i < d; ++i) m(j, i) = pos[std::size_t(j)] < pos[std::size_t(i)] ? 1.0f : 0.0f;
-  return m;
+  return {&pos, &pos, true};  // input j reaches output i iff position[j] < position[i]
+}
+
+Matrix Made::direct_mask() const {
+  return direct_degrees().dense();
 }
 
 void Made::ancestral(Matrix& x, const Matrix* keep, int k, Index from, Rng& rng) {

@@ -41,6 +41,7 @@ class Made final : public BinaryAutoregressive {
   // first hidden layer's pre-activations, and the units of degree s (now final: they see positions <= s
   // only) are activated and added into the next layer or the output logits. Each weight is read once.
   void incremental(Matrix& x, const Matrix* keep, int k, Index from, Rng* rng, Matrix* logits_out);
+  ad::Degrees direct_degrees() const;  // the direct connections' mask under the selected mask
 
   struct Connectivity {
     Ordering order;

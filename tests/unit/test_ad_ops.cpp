@@ -327,6 +327,35 @@ TEST_CASE("affine and affine_relu in float agree with matmul + add (+ relu), val
     }
 }
 
+namespace {
+
+// One forward and backward pass of out = op(x, w, b) (a masked product; w and b are copies, which the graph
+// holds as parameters), reduced with fixed weights: its value and the gradients of x, w and b (b's is zero
+// when has_bias is false). w's gradient starts at 7, so entries a mask leaves out must be overwritten.
+struct AffinePass {
+  Matrix y, gx, gw, gb;
+};
+
+template <class Op>
+AffinePass affine_pass(const Matrix& xv, Matrix wv, Matrix bv, const Matrix& weights, bool has_bias,
+                       const Op& op) {
+  Graph<float> g;
+  Matrix gwv = Matrix::Constant(wv.rows(), wv.cols(), 7.0f), gbv(1, wv.cols());
+  const auto x = g.variable(xv), w = g.parameter(wv, gwv), b = g.parameter(bv, gbv);
+  const Var<float> out = op(x, w, b);
+  g.backward(sum(mul(out, g.constant(weights))));
+  return {out.value(), x.grad(), gwv, has_bias ? gbv : Matrix(Matrix::Zero(1, wv.cols()))};
+}
+
+void check_same_pass(const AffinePass& a, const AffinePass& b) {
+  CHECK(a.y == b.y);
+  CHECK(a.gx == b.gx);
+  CHECK(a.gw == b.gw);
+  CHECK(a.gb == b.gb);
+}
+
+}  // namespace
+
 // The fused masked ops must be what the unfused ones computed: the same numbers bitwise (masking by 0/1 is
 // exact, and the products see the same operands in the same order), so a model moved onto them trains the same.
 TEST_CASE("masked_affine(_relu) and masked_matmul in float equal the product with mask(w), bitwise", "[ad]") {
@@ -338,30 +367,15 @@ TEST_CASE("masked_affine(_relu) and masked_matmul in float equal the product wit
       for (Matrix* m : {&xv, &wv, &bv, &weights})
         for (Index i = 0; i < m->size(); ++i) m->data()[i] = static_cast<float>(rng.normal());
       for (Index i = 0; i < mv.size(); ++i) mv.data()[i] = rng.below(2) == 0 ? 0.0f : 1.0f;
-      auto run = [&](bool fused, Matrix& y, Matrix& gx, Matrix& gw, Matrix& gb) {
-        Graph<float> g;
-        Matrix gwv = Matrix::Constant(k, c, 7.0f), gbv(1, c);  // 7: the masked-out entries must be overwritten
-        const auto x = g.variable(xv), w = g.parameter(wv, gwv), b = g.parameter(bv, gbv);
-        Var<float> out;
-        if (fused)
-          out = kind == 0 ? masked_affine(x, w, mv, b) : kind == 1 ? masked_affine_relu(x, w, mv, b) : masked_matmul(x, w, mv);
-        else
-          out = kind == 0 ? affine(x, mask(w, mv), b) : kind == 1 ? affine_relu(x, mask(w, mv), b) : matmul(x, mask(w, mv));
-        g.backward(sum(mul(out, g.constant(weights))));
-        y = out.value();
-        gx = x.grad();
-        gw = gwv;
-        gb = kind == 2 ? Matrix::Zero(1, c) : gbv;
-      };
-      Matrix y1, gx1, gw1, gb1, y2, gx2, gw2, gb2;
-      run(true, y1, gx1, gw1, gb1);
-      run(false, y2, gx2, gw2, gb2);
+      const AffinePass fused = affine_pass(xv, wv, bv, weights, kind != 2, [&](auto x, auto w, auto b) {
+        return kind == 0 ? masked_affine(x, w, mv, b) : kind == 1 ? masked_affine_relu(x, w, mv, b) : masked_matmul(x, w, mv);
+      });
+      const AffinePass unfused = affine_pass(xv, wv, bv, weights, kind != 2, [&](auto x, auto w, auto b) {
+        return kind == 0 ? affine(x, mask(w, mv), b) : kind == 1 ? affine_relu(x, mask(w, mv), b) : matmul(x, mask(w, mv));
+      });
       INFO("kind=" << kind << " k=" << k);
-      CHECK(y1 == y2);
-      CHECK(gx1 == gx2);
-      CHECK(gw1 == gw2);
-      CHECK(gb1 == gb2);
-      CHECK((gw1.array() * (1.0f - mv.array())).cwiseAbs().maxCoeff() == 0.0f);
+      check_same_pass(fused, unfused);
+      CHECK((fused.gw.array() * (1.0f - mv.array())).cwiseAbs().maxCoeff() == 0.0f);
     }
   Graph<float> g;
   const Matrix m(3, 5);
@@ -388,29 +402,14 @@ TEST_CASE("masked ops with a degree mask equal the ops with its 0/1 array, and t
         for (Index i = 0; i < k; ++i)
           for (Index j = 0; j < c; ++j)
             mv(i, j) = (strict ? din[std::size_t(i)] < dout[std::size_t(j)] : din[std::size_t(i)] <= dout[std::size_t(j)]) ? 1.0f : 0.0f;
-        auto run = [&](bool by_degrees, Matrix& y, Matrix& gx, Matrix& gw, Matrix& gb) {
-          Graph<float> g;
-          Matrix gwv = Matrix::Constant(k, c, 7.0f), gbv(1, c);
-          const auto x = g.variable(xv), w = g.parameter(wv, gwv), b = g.parameter(bv, gbv);
-          Var<float> out;
-          if (by_degrees)
-            out = kind == 0 ? masked_affine(x, w, deg, b) : kind == 1 ? masked_affine_relu(x, w, deg, b) : masked_matmul(x, w, deg);
-          else
-            out = kind == 0 ? masked_affine(x, w, mv, b) : kind == 1 ? masked_affine_relu(x, w, mv, b) : masked_matmul(x, w, mv);
-          g.backward(sum(mul(out, g.constant(weights))));
-          y = out.value();
-          gx = x.grad();
-          gw = gwv;
-          gb = kind == 2 ? Matrix::Zero(1, c) : gbv;
-        };
-        Matrix y1, gx1, gw1, gb1, y2, gx2, gw2, gb2;
-        run(true, y1, gx1, gw1, gb1);
-        run(false, y2, gx2, gw2, gb2);
+        const AffinePass by_degrees = affine_pass(xv, wv, bv, weights, kind != 2, [&](auto x, auto w, auto b) {
+          return kind == 0 ? masked_affine(x, w, deg, b) : kind == 1 ? masked_affine_relu(x, w, deg, b) : masked_matmul(x, w, deg);
+        });
+        const AffinePass by_array = affine_pass(xv, wv, bv, weights, kind != 2, [&](auto x, auto w, auto b) {
+          return kind == 0 ? masked_affine(x, w, mv, b) : kind == 1 ? masked_affine_relu(x, w, mv, b) : masked_matmul(x, w, mv);
+        });
         INFO("kind=" << kind << " strict=" << strict << " k=" << k);
-        CHECK(y1 == y2);
-        CHECK(gx1 == gx2);
-        CHECK(gw1 == gw2);
-        CHECK(gb1 == gb2);
+        check_same_pass(by_degrees, by_array);
       }
   // double: central differences through the degree-masked ops (ReLU kept off its kink by the weights' range)
   std::vector<Index> din = {0, 3, 1, 2}, dout = {1, 0, 3, 2, 2};

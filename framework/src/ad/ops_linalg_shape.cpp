@@ -78,10 +78,7 @@ linalg::DegreeMask node_degrees(const Node<T>& n) {
 // The 0/1 array of a degree mask over a rows x cols weight (the double path: gradient checks).
 template <class T>
 Tensor<T> dense_mask(const linalg::DegreeMask& d, Index rows, Index cols) {
-  Tensor<T> m(rows, cols);
-  for (Index i = 0; i < rows; ++i)
-    for (Index j = 0; j < cols; ++j) m(i, j) = d.keep(i, j) ? T(1) : T(0);
-  return m;
+  return d.dense(rows, cols).cast<T>();
 }
 
 // y = act(x (w * m) + b), the bias and the mask m optional. Inputs: x, w, then b if any, then m if any
@@ -205,6 +202,10 @@ Var<T> masked_affine_relu(const Var<T>& x, const Var<T>& w, const Tensor<T>& m, 
 template <class T>
 Var<T> masked_matmul(const Var<T>& x, const Var<T>& w, const Tensor<T>& m) {
   return affine_op<T>("masked_matmul", x, w, nullptr, &m, false);
+}
+
+Matrix Degrees::dense() const {
+  return linalg::DegreeMask{in->data(), out->data(), strict, true}.dense(Index(in->size()), Index(out->size()));
 }
 
 template <class T>

@@ -111,16 +111,10 @@ void MaskedLinear<T>::set_degrees(const std::vector<Index>& in, const std::vecto
 
 template <class T>
 Tensor<T> MaskedLinear<T>::effective_mask() const {
-  const auto& w = linear_.weight().value;
   if (mask_.size() != 0) return mask_;
-  Tensor<T> m = Tensor<T>::Ones(w.rows(), w.cols());
-  if (!in_degrees_.empty())
-    for (Index i = 0; i < w.rows(); ++i)
-      for (Index j = 0; j < w.cols(); ++j) {
-        const Index a = in_degrees_[std::size_t(i)], b = out_degrees_[std::size_t(j)];
-        m(i, j) = (strict_ ? a < b : a <= b) ? T(1) : T(0);
-      }
-  return m;
+  if (!in_degrees_.empty()) return ad::Degrees{&in_degrees_, &out_degrees_, strict_}.dense().template cast<T>();
+  const auto& w = linear_.weight().value;
+  return Tensor<T>::Ones(w.rows(), w.cols());
 }
 
 template <class T>

@@ -100,6 +100,8 @@ struct Degrees {
   const std::vector<Index>* in = nullptr;
   const std::vector<Index>* out = nullptr;
   bool strict = false;
+  /// The in x out 0/1 array it stands for (tests and inspection).
+  Matrix dense() const;
 };
 /// The same three ops with a degree mask (the degrees are copied into the node: they may change after).
 template <class T>

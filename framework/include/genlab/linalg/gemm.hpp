@@ -31,6 +31,13 @@ struct DegreeMask {
     return strict ? a < b : a <= b;
   }
   DegreeMask transposed() const { return {col, row, strict, !row_first}; }
+  /// The 0/1 array it stands for over rows x cols (tests, inspection and the double-precision path).
+  Matrix dense(Index rows, Index cols) const {
+    Matrix m(rows, cols);
+    for (Index i = 0; i < rows; ++i)
+      for (Index j = 0; j < cols; ++j) m(i, j) = keep(i, j) ? 1.0f : 0.0f;
+    return m;
+  }
 };
 
 /// Read-only strided matrix: element (i, j) is data[i * row_stride + j * col_stride], times
