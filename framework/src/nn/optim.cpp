@@ -150,11 +150,16 @@ class Sgd final : public SlotOptimizer<T> {
   }
 };
 
+// Adam, and AdamW (Loshchilov & Hutter 2019) when `decoupled`: there the weight decay does not pass
+// through the moments (an L2 gradient is rescaled by 1 / sqrt(v) like any other, so weights with large
+// gradients are barely decayed); it shrinks every weight by lr * wd per step instead, as PyTorch's AdamW
+// does, so the decay follows the schedule.
 template <class T>
 class Adam final : public SlotOptimizer<T> {
  public:
-  Adam(const OptimizerConfig& c, const ParamSet<T>& p) : SlotOptimizer<T>(c, p, {"m", "v"}) {}
-  // One fused pass over parameter, gradient and both moments, the L2 term included: the update is
+  Adam(const OptimizerConfig& c, const ParamSet<T>& p, bool decoupled)
+      : SlotOptimizer<T>(c, p, {"m", "v"}), decoupled_(decoupled) {}
+  // One fused pass over parameter, gradient and both moments, the weight decay included: the update is
   // memory-bound, and separate Eigen assignments (or a weight-decay pass first) would stream the arrays
   // again. The decayed gradient is computed as step() would have stored it, so the numbers are the same.
   void update(Parameter<T>& p, Tensor<T>* s, T lr, Index begin, Index end) override {
@@ -168,10 +173,13 @@ class Adam final : public SlotOptimizer<T> {
     const T* __restrict g = p.grad.data();
     T* __restrict m = s[0].data();
     T* __restrict v = s[1].data();
+    const T shrink = T(1) - lr * wd;  // AdamW: w <- (1 - lr wd) w before the Adam step
+    enum Decay { kNone, kL2, kDecoupled };
     auto pass = [&](auto decay) {
       for (Index i = begin; i < end; ++i) {
         T gi = g[i];
-        if constexpr (decltype(decay)::value) gi = gi + wd * w[i];
+        if constexpr (decltype(decay)::value == kL2) gi = gi + wd * w[i];
+        if constexpr (decltype(decay)::value == kDecoupled) w[i] *= shrink;
         const T mi = b1 * m[i] + (T(1) - b1) * gi;
         const T vi = b2 * v[i] + (T(1) - b2) * gi * gi;
         m[i] = mi;
@@ -179,12 +187,17 @@ class Adam final : public SlotOptimizer<T> {
         w[i] -= step * mi / (std::sqrt(vi) * v_corr + eps);
       }
     };
-    if (wd != 0)
-      pass(std::true_type{});
+    if (wd == 0)
+      pass(std::integral_constant<Decay, kNone>{});
+    else if (decoupled_)
+      pass(std::integral_constant<Decay, kDecoupled>{});
     else
-      pass(std::false_type{});
+      pass(std::integral_constant<Decay, kL2>{});
   }
   bool fuses_weight_decay() const override { return true; }
+
+ private:
+  bool decoupled_;
 };
 
 template <class T>
@@ -244,11 +257,12 @@ class RmsProp final : public SlotOptimizer<T> {
 template <class T>
 std::unique_ptr<Optimizer<T>> make_optimizer(const OptimizerConfig& cfg, const ParamSet<T>& params) {
   if (cfg.name == "sgd") return std::make_unique<Sgd<T>>(cfg, params);
-  if (cfg.name == "adam") return std::make_unique<Adam<T>>(cfg, params);
+  if (cfg.name == "adam") return std::make_unique<Adam<T>>(cfg, params, false);
+  if (cfg.name == "adamw") return std::make_unique<Adam<T>>(cfg, params, true);
   if (cfg.name == "adamax") return std::make_unique<Adamax<T>>(cfg, params);
   if (cfg.name == "adagrad") return std::make_unique<Adagrad<T>>(cfg, params);
   if (cfg.name == "rmsprop") return std::make_unique<RmsProp<T>>(cfg, params);
-  throw Error("unknown optimizer '" + cfg.name + "' (sgd, adam, adamax, adagrad, rmsprop)");
+  throw Error("unknown optimizer '" + cfg.name + "' (sgd, adam, adamw, adamax, adagrad, rmsprop)");
 }
 
 template <class T>

@@ -5,14 +5,16 @@ namespace genlab {
 const Schema& train_schema() {
   static const Schema s =
       Schema()
-          .choice("optimizer", "adam", {"sgd", "adam", "adamax", "adagrad", "rmsprop"}, "update rule")
+          .choice("optimizer", "adam", {"sgd", "adam", "adamw", "adamax", "adagrad", "rmsprop"},
+                  "update rule (adamw: Adam with decoupled weight decay)")
           .real("lr", 1e-3, {.min = 0, .max = 10}, "base learning rate")
           .real("momentum", 0.0, {.min = 0, .max = 0.9999}, "momentum (sgd, rmsprop)")
-          .real("beta1", 0.9, {.min = 0, .max = 0.9999}, "first-moment decay (adam, adamax)")
-          .real("beta2", 0.999, {.min = 0, .max = 0.999999}, "second-moment decay (adam, adamax)")
-          .real("eps", 1e-8, {.min = 0, .max = 1}, "denominator guard (adam, adamax, adagrad, rmsprop)")
+          .real("beta1", 0.9, {.min = 0, .max = 0.9999}, "first-moment decay (adam, adamw, adamax)")
+          .real("beta2", 0.999, {.min = 0, .max = 0.999999}, "second-moment decay (adam, adamw, adamax)")
+          .real("eps", 1e-8, {.min = 0, .max = 1}, "denominator guard (adam, adamw, adamax, adagrad, rmsprop)")
           .real("rms_decay", 0.95, {.min = 0, .max = 0.9999}, "decay of the mean squared gradient (rmsprop)")
-          .real("weight_decay", 0.0, {.min = 0, .max = 1}, "L2 penalty added to the gradient")
+          .real("weight_decay", 0.0, {.min = 0, .max = 1},
+                "L2 penalty added to the gradient; adamw: decoupled, every weight shrinks by lr * weight_decay per update")
           .choice("schedule", "constant", {"constant", "step", "exponential", "cosine", "iwae"},
                   "learning-rate schedule (iwae: stage i = 0, 1, ... lasts step_epochs * 3^i epochs at lr * gamma^i, "
                   "Burda et al. 2015)")

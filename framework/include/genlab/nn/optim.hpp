@@ -11,13 +11,14 @@
 namespace genlab::nn {
 
 struct OptimizerConfig {
-  std::string name = "adam";  ///< sgd | adam | adamax | adagrad | rmsprop
+  std::string name = "adam";  ///< sgd | adam | adamw | adamax | adagrad | rmsprop
   double lr = 1e-3;
   double momentum = 0.0;              ///< sgd, rmsprop
-  double beta1 = 0.9, beta2 = 0.999;  ///< adam, adamax
-  double eps = 1e-8;                  ///< adam, adamax, adagrad, rmsprop
+  double beta1 = 0.9, beta2 = 0.999;  ///< adam, adamw, adamax
+  double eps = 1e-8;                  ///< adam, adamw, adamax, adagrad, rmsprop
   double decay = 0.95;                ///< rmsprop: moving average of squared gradients
-  double weight_decay = 0.0;          ///< L2 penalty added to the gradient (wd * param)
+  double weight_decay = 0.0;          ///< L2 penalty added to the gradient (wd * param); adamw: decoupled,
+                                      ///< every weight shrinks by lr * wd per step
 };
 
 template <class T>
