@@ -478,7 +478,7 @@ TEST_CASE("genlab plugins lists components and names every broken library", "[e2
   CHECK_THAT(d.output, Catch::Contains("n: int in [1, 1e9]; default 100000") && Catch::Contains("stream length"));
   const ProcessResult t = box.genlab({"plugins", "--describe", "train"});
   CHECK(t.exit_code == 0);
-  CHECK_THAT(t.output, Catch::Contains("optimizer: one of {sgd, adam, adamax, adagrad, rmsprop}; default adam") &&
+  CHECK_THAT(t.output, Catch::Contains("optimizer: one of {sgd, adam, adamw, adamax, adagrad, rmsprop}; default adam") &&
                            Catch::Contains("checkpoint_every: int in [0, inf]; default 200"));
 }
 
