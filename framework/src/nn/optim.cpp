@@ -161,7 +161,8 @@ class Adam final : public SlotOptimizer<T> {
       : SlotOptimizer<T>(c, p, {"m", "v"}), decoupled_(decoupled) {}
   // One fused pass over parameter, gradient and both moments, the weight decay included: the update is
   // memory-bound, and separate Eigen assignments (or a weight-decay pass first) would stream the arrays
-  // again. The decayed gradient is computed as step() would have stored it, so the numbers are the same.
+  // again. The L2 form computes the decayed gradient as step() would have stored it, so the numbers are
+  // the same; the decoupled form shrinks w in the same pass, before the step reads it.
   void update(Parameter<T>& p, Tensor<T>* s, T lr, Index begin, Index end) override {
     const auto& c = this->cfg_;
     const T b1 = static_cast<T>(c.beta1), b2 = static_cast<T>(c.beta2), eps = static_cast<T>(c.eps);
