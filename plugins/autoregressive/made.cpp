@@ -27,6 +27,11 @@ Schema Made::schema() {
                "number the hidden units by degree (masks: 1 only): the same model, but its masks become "
                "staircases and the GEMM skips their zero blocks, about half of every product")
       .keeps_ids_at_default()
+      .boolean("condition_on_mask", false,
+               "every layer also adds (U * M)^T 1 to its pre-activations, a learned bias that depends on the "
+               "selected mask (the authors' release: use_cond_mask), so a network trained under many masks "
+               "knows which one it runs under")
+      .keeps_ids_at_default()
       .choice("init", "glorot", {"glorot", "he", "orthogonal"}, "weight initialization");
 }
 
@@ -65,12 +70,13 @@ Made::Made(const Params& p, const ModelSetup& s)
     }
     pool_.push_back(std::move(c));
   }
+  const bool conditioned = p.get_bool("condition_on_mask");
   Index in = d;
   for (std::size_t l = 0; l < hidden.size(); ++l) {
-    layers_.emplace_back(params_, "hidden" + std::to_string(l), in, Index(hidden[l]), rng, init);
+    layers_.emplace_back(params_, "hidden" + std::to_string(l), in, Index(hidden[l]), rng, init, conditioned);
     in = Index(hidden[l]);
   }
-  layers_.emplace_back(params_, "out", in, d, rng, init);
+  layers_.emplace_back(params_, "out", in, d, rng, init, conditioned);
   if (p.get_bool("direct")) direct_ = &params_.add("direct.W", Matrix::Zero(d, d));
   select(0);
 }
@@ -121,10 +127,11 @@ void Made::incremental(Matrix& x, const Matrix* keep, int k, Index from, Rng* rn
   const Connectivity& c = pool_[std::size_t(k)];
   const Index n = x.rows(), d = c.order.size(), hidden = Index(c.degrees.size());
   const std::vector<Index>& pos = c.order.position;
-  // Pre-activations of every hidden layer and the output logits, starting from the biases.
+  // Pre-activations of every hidden layer and the output logits, starting from the biases (under mask k:
+  // with condition_on_mask they depend on it).
   std::vector<Matrix> pre(static_cast<std::size_t>(hidden));
-  for (Index l = 0; l < hidden; ++l) pre[std::size_t(l)] = layers_[std::size_t(l)].bias().value.replicate(n, 1);
-  Matrix z = layers_.back().bias().value.replicate(n, 1);
+  for (Index l = 0; l < hidden; ++l) pre[std::size_t(l)] = layers_[std::size_t(l)].effective_bias().replicate(n, 1);
+  Matrix z = layers_.back().effective_bias().replicate(n, 1);
   // The units of each layer by degree: they become final together.
   std::vector<std::vector<std::vector<Index>>> by_degree(static_cast<std::size_t>(hidden),
                                                          std::vector<std::vector<Index>>(std::size_t(d + 1)));

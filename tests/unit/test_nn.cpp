@@ -74,6 +74,49 @@ TEST_CASE("a masked weight entry carries no gradient to its input", "[nn]") {
   CHECK_THROWS_AS(layer.swap_mask(wrong), ShapeError);
 }
 
+TEST_CASE("a mask-conditioned layer adds (U * M)^T 1 under each way of giving the mask, with checked gradients",
+          "[nn][gradcheck]") {
+  Rng rng(8);
+  ParamSet<double> ps;
+  MaskedLinear<double> layer(ps, "l", 4, 3, rng, Init::Glorot, /*conditioned=*/true);
+  REQUIRE(ps.find("l.U") != nullptr);
+  for (auto& p : ps.all()) p.value.setRandom();
+  const MatrixD& w = ps.find("l.W")->value;
+  const MatrixD& u = ps.find("l.U")->value;
+  const MatrixD& b = ps.find("l.b")->value;
+  const MatrixD x = MatrixD::Random(5, 4);
+  const std::vector<Index> in{1, 2, 3, 4}, out{1, 3, 4};
+  // The same layer under no mask, an array mask and degrees (in[i] <= out[j]): the dense formula each time.
+  for (int how = 0; how < 3; ++how) {
+    MatrixD m = MatrixD::Ones(4, 3);
+    if (how == 1) {
+      m << 1, 0, 1, 0, 1, 1, 1, 1, 0, 0, 0, 1;
+      layer.set_mask(m);
+    } else if (how == 2) {
+      layer.set_degrees(in, out, false);
+      m = ad::Degrees{&in, &out, false}.dense().cast<double>();
+    }
+    INFO("mask given as " << (how == 0 ? "none" : how == 1 ? "array" : "degrees"));
+    const MatrixD shift = MatrixD::Ones(1, 4) * u.cwiseProduct(m);
+    CHECK(layer.effective_bias().isApprox(b + shift, 1e-12));
+    ad::Graph<double> g;
+    g.set_grad_enabled(false);
+    const MatrixD y = layer(g, g.constant(x)).value();
+    const MatrixD expect = (x * w.cwiseProduct(m)).rowwise() + (b + shift).row(0);
+    CHECK(y.isApprox(expect, 1e-12));
+    const auto r = check_param_gradients(ps, [&](ad::Graph<double>& gg) {
+      return ad::sum(ad::square(layer(gg, gg.constant(x), Activation::Tanh)));
+    });
+    INFO(r.message);
+    CHECK(r.ok);
+  }
+  // Not vacuous: two masks give two different biases.
+  layer.set_degrees(in, std::vector<Index>{4, 4, 4}, false);
+  const MatrixD all = layer.effective_bias();
+  layer.set_degrees(in, std::vector<Index>{1, 1, 1}, false);
+  CHECK((all - layer.effective_bias()).cwiseAbs().maxCoeff() > 1e-3);
+}
+
 TEST_CASE("zero_last makes an MLP start at its output bias", "[nn]") {
   Rng rng(2);
   ParamSet<float> ps;

@@ -70,8 +70,31 @@ ad::Var<T> Linear<T>::operator()(ad::Graph<T>& g, const ad::Var<T>& x, Activatio
 }
 
 template <class T>
-MaskedLinear<T>::MaskedLinear(ParamSet<T>& params, const std::string& name, Index in, Index out, Rng& rng, Init init)
-    : linear_(params, name, in, out, rng, init) {}
+MaskedLinear<T>::MaskedLinear(ParamSet<T>& params, const std::string& name, Index in, Index out, Rng& rng, Init init,
+                              bool conditioned)
+    : linear_(params, name, in, out, rng, init) {
+  if (conditioned) cond_ = &params.add(name + ".U", init_weight<T>(in, out, rng, init));
+}
+
+template <class T>
+ad::Var<T> MaskedLinear<T>::bias_var(ad::Graph<T>& g) const {
+  const ad::Var<T> b = linear_.bias().var(g);
+  if (cond_ == nullptr) return b;
+  // 1^T (U * M): one row through the same masked product as the layer's own, so U's gradient is masked the
+  // same way as W's. It costs one in x out pass, against the batch's batch x in x out product.
+  const ad::Var<T> ones = g.constant(Tensor<T>::Ones(1, cond_->value.rows())), u = cond_->var(g);
+  if (!in_degrees_.empty()) return ad::add(b, ad::masked_matmul(ones, u, ad::Degrees{&in_degrees_, &out_degrees_, strict_}));
+  if (mask_.size() != 0) return ad::add(b, ad::masked_matmul(ones, u, mask_));
+  return ad::add(b, ad::matmul(ones, u));
+}
+
+template <class T>
+Tensor<T> MaskedLinear<T>::effective_bias() const {
+  if (cond_ == nullptr) return linear_.bias().value;
+  ad::Graph<T> g;
+  g.set_grad_enabled(false);
+  return bias_var(g).value();
+}
 
 template <class T>
 void MaskedLinear<T>::check_mask(const char* who, const Tensor<T>& mask) const {
@@ -119,13 +142,13 @@ Tensor<T> MaskedLinear<T>::effective_mask() const {
 
 template <class T>
 ad::Var<T> MaskedLinear<T>::operator()(ad::Graph<T>& g, const ad::Var<T>& x, Activation a) const {
-  const ad::Var<T> w = linear_.weight().var(g), b = linear_.bias().var(g);
+  const ad::Var<T> w = linear_.weight().var(g), b = bias_var(g);
   if (!in_degrees_.empty()) {
     const ad::Degrees d{&in_degrees_, &out_degrees_, strict_};
     if (a == Activation::Relu) return ad::masked_affine_relu(x, w, d, b);
     return activate(ad::masked_affine(x, w, d, b), a);
   }
-  if (mask_.size() == 0) return linear_(g, x, a);
+  if (mask_.size() == 0) return affine_activate(x, w, b, a);
   if (a == Activation::Relu) return ad::masked_affine_relu(x, w, mask_, b);
   return activate(ad::masked_affine(x, w, mask_, b), a);
 }

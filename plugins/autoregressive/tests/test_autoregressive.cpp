@@ -62,6 +62,12 @@ const std::vector<Config>& configs() {
        {{"hidden", Value(Value::List{Value(12), Value(12)})},
         {"masks", Value(std::int64_t(2))},
         {"dropout", Value(0.25)}}},
+      // Mask-conditioned layers: each layer's bias depends on the mask.
+      {"made",
+       {{"hidden", Value(Value::List{Value(12), Value(9)})},
+        {"masks", Value(std::int64_t(3))},
+        {"direct", Value(true)},
+        {"condition_on_mask", Value(true)}}},
       {"made",
        {{"hidden", Value(Value::List{Value(10), Value(10)})},
         {"masks", Value(std::int64_t(4))},

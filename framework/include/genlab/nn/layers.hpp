@@ -41,11 +41,16 @@ class Linear {
 /// The mask is either an array or degrees (ad::Degrees: W(i, j) used iff in[i] <= out[j], or <); degrees
 /// cost no memory of the weight's size and nothing to switch, which is what a model that changes its mask
 /// every minibatch (connectivity-agnostic MADE) wants. The layer starts fully connected.
+///
+/// Mask-conditioned (`conditioned`): the pre-activations also get (U * M)^T 1, a bias that depends on the
+/// mask through a second weight U ("<name>.U", shaped and initialized like W). A network trained under many
+/// masks can then tell which one it runs under (the MADE authors' release offers it as use_cond_mask).
 template <class T>
 class MaskedLinear {
  public:
   MaskedLinear() = default;
-  MaskedLinear(ParamSet<T>& params, const std::string& name, Index in, Index out, Rng& rng, Init init = Init::Glorot);
+  MaskedLinear(ParamSet<T>& params, const std::string& name, Index in, Index out, Rng& rng, Init init = Init::Glorot,
+               bool conditioned = false);
   /// Sets the mask (in x out, entries 0 or 1), replacing any degrees.
   void set_mask(const Tensor<T>& mask);
   /// Takes `mask` (same shape rule) without copying it: `mask` gets the previous mask's storage back.
@@ -60,11 +65,16 @@ class MaskedLinear {
   Tensor<T> effective_mask() const;
   Parameter<T>& weight() const { return linear_.weight(); }
   Parameter<T>& bias() const { return linear_.bias(); }
+  /// The bias the pre-activations get under the current mask: b, plus (U * M)^T 1 when mask-conditioned.
+  /// (For code that computes the layer outside a graph, such as MADE's incremental sampler.)
+  Tensor<T> effective_bias() const;
   ad::Var<T> operator()(ad::Graph<T>& g, const ad::Var<T>& x, Activation a = Activation::None) const;
 
  private:
   void check_mask(const char* who, const Tensor<T>& mask) const;  // throws ShapeError unless shaped like W
+  ad::Var<T> bias_var(ad::Graph<T>& g) const;  // b, or b + (U * M)^T 1
   Linear<T> linear_;
+  Parameter<T>* cond_ = nullptr;  // U, when mask-conditioned
   Tensor<T> mask_;
   std::vector<Index> in_degrees_, out_degrees_;  // empty unless masked by degrees
   bool strict_ = false;
