@@ -74,12 +74,13 @@ TEST_CASE("a masked weight entry carries no gradient to its input", "[nn]") {
   CHECK_THROWS_AS(layer.swap_mask(wrong), ShapeError);
 }
 
-TEST_CASE("a mask-conditioned layer adds (U * M)^T 1 under each way of giving the mask, with checked gradients",
+TEST_CASE("a mask-conditioned layer adds (U * M)^T 1 / in under each way of giving the mask, with checked gradients",
           "[nn][gradcheck]") {
   Rng rng(8);
   ParamSet<double> ps;
   MaskedLinear<double> layer(ps, "l", 4, 3, rng, Init::Glorot, /*conditioned=*/true);
   REQUIRE(ps.find("l.U") != nullptr);
+  CHECK(ps.find("l.U")->value.isZero());  // starts as the unconditioned layer
   for (auto& p : ps.all()) p.value.setRandom();
   const MatrixD& w = ps.find("l.W")->value;
   const MatrixD& u = ps.find("l.U")->value;
@@ -97,7 +98,7 @@ TEST_CASE("a mask-conditioned layer adds (U * M)^T 1 under each way of giving th
       m = ad::Degrees{&in, &out, false}.dense().cast<double>();
     }
     INFO("mask given as " << (how == 0 ? "none" : how == 1 ? "array" : "degrees"));
-    const MatrixD shift = MatrixD::Ones(1, 4) * u.cwiseProduct(m);
+    const MatrixD shift = MatrixD::Ones(1, 4) * u.cwiseProduct(m) / 4.0;
     CHECK(layer.effective_bias().isApprox(b + shift, 1e-12));
     ad::Graph<double> g;
     g.set_grad_enabled(false);

@@ -73,16 +73,22 @@ template <class T>
 MaskedLinear<T>::MaskedLinear(ParamSet<T>& params, const std::string& name, Index in, Index out, Rng& rng, Init init,
                               bool conditioned)
     : linear_(params, name, in, out, rng, init) {
-  if (conditioned) cond_ = &params.add(name + ".U", init_weight<T>(in, out, rng, init));
+  // U starts at zero: the layer starts as the unconditioned one and learns what the mask should add.
+  if (conditioned) cond_ = &params.add(name + ".U", Tensor<T>::Zero(in, out));
 }
 
 template <class T>
 ad::Var<T> MaskedLinear<T>::bias_var(ad::Graph<T>& g) const {
   const ad::Var<T> b = linear_.bias().var(g);
   if (cond_ == nullptr) return b;
-  // 1^T (U * M): one row through the same masked product as the layer's own, so U's gradient is masked the
-  // same way as W's. It costs one in x out pass, against the batch's batch x in x out product.
-  const ad::Var<T> ones = g.constant(Tensor<T>::Ones(1, cond_->value.rows())), u = cond_->var(g);
+  // (1/in) 1^T (U * M): one row through the same masked product as the layer's own, so U's gradient is
+  // masked the same way as W's; it costs one in x out pass, against the batch's batch x in x out product.
+  // Why 1/in: every kept entry of a column of U gets the same gradient, so an optimizer that moves each
+  // entry by about lr per step (Adam, Adagrad) would move the summed bias by lr times the column's
+  // connection count, thousands of times a bias's step in a wide layer (summed, a 32-mask 1 x 8000 MADE
+  // trained at 284 nats in its first epoch against 177 without). Averaged, it moves by at most lr.
+  const Index in = cond_->value.rows();
+  const ad::Var<T> ones = g.constant(Tensor<T>::Constant(1, in, T(1) / T(in))), u = cond_->var(g);
   if (!in_degrees_.empty()) return ad::add(b, ad::masked_matmul(ones, u, ad::Degrees{&in_degrees_, &out_degrees_, strict_}));
   if (mask_.size() != 0) return ad::add(b, ad::masked_matmul(ones, u, mask_));
   return ad::add(b, ad::matmul(ones, u));
