@@ -28,7 +28,7 @@ Schema Made::schema() {
                "staircases and the GEMM skips their zero blocks, about half of every product")
       .keeps_ids_at_default()
       .boolean("condition_on_mask", false,
-               "every layer also adds (U * M)^T 1 / fan_in to its pre-activations, a learned bias that depends "
+               "every layer also adds (U * M)^T 1 / sqrt(fan_in) to its pre-activations, a learned bias that depends "
                "on the selected mask (the authors' release: use_cond_mask, summed), so a network trained under "
                "many masks knows which one it runs under")
       .keeps_ids_at_default()

@@ -74,7 +74,7 @@ TEST_CASE("a masked weight entry carries no gradient to its input", "[nn]") {
   CHECK_THROWS_AS(layer.swap_mask(wrong), ShapeError);
 }
 
-TEST_CASE("a mask-conditioned layer adds (U * M)^T 1 / in under each way of giving the mask, with checked gradients",
+TEST_CASE("a mask-conditioned layer adds (U * M)^T 1 / sqrt(in) under each way of giving the mask, with checked gradients",
           "[nn][gradcheck]") {
   Rng rng(8);
   ParamSet<double> ps;
@@ -98,7 +98,7 @@ TEST_CASE("a mask-conditioned layer adds (U * M)^T 1 / in under each way of givi
       m = ad::Degrees{&in, &out, false}.dense().cast<double>();
     }
     INFO("mask given as " << (how == 0 ? "none" : how == 1 ? "array" : "degrees"));
-    const MatrixD shift = MatrixD::Ones(1, 4) * u.cwiseProduct(m) / 4.0;
+    const MatrixD shift = MatrixD::Ones(1, 4) * u.cwiseProduct(m) / 2.0;  // sqrt(in), in = 4
     CHECK(layer.effective_bias().isApprox(b + shift, 1e-12));
     ad::Graph<double> g;
     g.set_grad_enabled(false);

@@ -42,10 +42,10 @@ class Linear {
 /// cost no memory of the weight's size and nothing to switch, which is what a model that changes its mask
 /// every minibatch (connectivity-agnostic MADE) wants. The layer starts fully connected.
 ///
-/// Mask-conditioned (`conditioned`): the pre-activations also get (U * M)^T 1 / in, a bias that depends on
-/// the mask through a second weight U ("<name>.U", shaped like W, starting at zero). A network trained
-/// under many masks can then tell which one it runs under (the MADE authors' release offers it, summed
-/// rather than averaged, as use_cond_mask; bias_var says why the average).
+/// Mask-conditioned (`conditioned`): the pre-activations also get (U * M)^T 1 / sqrt(in), a bias that
+/// depends on the mask through a second weight U ("<name>.U", shaped like W, starting at zero). A network
+/// trained under many masks can then tell which one it runs under (the MADE authors' release offers it,
+/// summed rather than scaled, as use_cond_mask; bias_var says why the scale).
 template <class T>
 class MaskedLinear {
  public:
@@ -66,14 +66,14 @@ class MaskedLinear {
   Tensor<T> effective_mask() const;
   Parameter<T>& weight() const { return linear_.weight(); }
   Parameter<T>& bias() const { return linear_.bias(); }
-  /// The bias the pre-activations get under the current mask: b, plus (U * M)^T 1 / in when mask-conditioned.
-  /// (For code that computes the layer outside a graph, such as MADE's incremental sampler.)
+  /// The bias the pre-activations get under the current mask: b, plus (U * M)^T 1 / sqrt(in) when
+  /// mask-conditioned (for code that computes the layer outside a graph: MADE's incremental sampler).
   Tensor<T> effective_bias() const;
   ad::Var<T> operator()(ad::Graph<T>& g, const ad::Var<T>& x, Activation a = Activation::None) const;
 
  private:
   void check_mask(const char* who, const Tensor<T>& mask) const;  // throws ShapeError unless shaped like W
-  ad::Var<T> bias_var(ad::Graph<T>& g) const;  // b, or b + (U * M)^T 1 / in
+  ad::Var<T> bias_var(ad::Graph<T>& g) const;  // b, or b + (U * M)^T 1 / sqrt(in)
   Linear<T> linear_;
   Parameter<T>* cond_ = nullptr;  // U, when mask-conditioned
   Tensor<T> mask_;
