@@ -74,7 +74,7 @@ TEST_CASE("a masked weight entry carries no gradient to its input", "[nn]") {
   CHECK_THROWS_AS(layer.swap_mask(wrong), ShapeError);
 }
 
-TEST_CASE("a mask-conditioned layer adds (U * M)^T 1 / sqrt(in) under each way of giving the mask, with checked gradients",
+TEST_CASE("a mask-conditioned layer adds (U * M)^T 1 / sqrt(in) however the mask is given, gradients checked",
           "[nn][gradcheck]") {
   Rng rng(8);
   ParamSet<double> ps;

@@ -95,7 +95,8 @@ ad::Var<T> MaskedLinear<T>::bias_var(ad::Graph<T>& g) const {
   // 1/sqrt(in) keeps that spread at the size of U's entries and moves the bias by about sqrt(in)/2 lr.
   const Index in = cond_->value.rows();
   const ad::Var<T> ones = g.constant(Tensor<T>::Constant(1, in, T(1) / std::sqrt(T(in)))), u = cond_->var(g);
-  if (!in_degrees_.empty()) return ad::add(b, ad::masked_matmul(ones, u, ad::Degrees{&in_degrees_, &out_degrees_, strict_}));
+  if (!in_degrees_.empty())
+    return ad::add(b, ad::masked_matmul(ones, u, ad::Degrees{&in_degrees_, &out_degrees_, strict_}));
   if (mask_.size() != 0) return ad::add(b, ad::masked_matmul(ones, u, mask_));
   return ad::add(b, ad::matmul(ones, u));
 }
