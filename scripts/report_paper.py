@@ -51,8 +51,9 @@ def key_of(model):
 def describe(model):
     if model["name"] == "made":
         h = "x".join(str(u) for u in model["hidden"])
-        return "MADE %s, %d mask%s%s" % (h, model["masks"], "s" if model["masks"] > 1 else "",
-                                          ", direct" if model.get("direct") else "")
+        return "MADE %s, %d mask%s%s%s" % (h, model["masks"], "s" if model["masks"] > 1 else "",
+                                            ", direct" if model.get("direct") else "",
+                                            ", mask-conditioned" if model.get("condition_on_mask") else "")
     if model["name"] == "nade":
         return "NADE %d" % model["hidden"]
     if model["name"] == "vae":
