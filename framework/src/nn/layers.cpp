@@ -90,9 +90,10 @@ ad::Var<T> MaskedLinear<T>::bias_var(ad::Graph<T>& g) const {
   // times the scale. Summed (scale 1, as the authors' release), that is thousands of a bias's steps in a
   // wide layer: a 32-mask 1 x 8000 MADE trained at 284 nats in its first epoch against 177 without.
   // Averaged (1/in), the bias moves by at most lr, but what tells the masks apart (the spread of U's
-  // entries, summed over ~in/2 of them) shrinks as 1/sqrt(in): about 0.002 after training the same model,
-  // against biases of about 0.08, and it trained as if unconditioned (validation 90.67 against 90.71).
-  // 1/sqrt(in) keeps that spread at the size of U's entries and moves the bias by about sqrt(in)/2 lr.
+  // entries, summed over ~in/2 of them) shrinks as 1/sqrt(in): after training the same model the hidden
+  // biases differed between masks by 0.012 (std over the 32 masks), against biases of std 0.08, and it
+  // trained as if unconditioned (validation 90.67 against 90.71). 1/sqrt(in) keeps that spread at the
+  // size of U's entries (0.16 after training) and moves the bias by about sqrt(in)/2 lr a step.
   const Index in = cond_->value.rows();
   const ad::Var<T> ones = g.constant(Tensor<T>::Constant(1, in, T(1) / std::sqrt(T(in)))), u = cond_->var(g);
   if (!in_degrees_.empty())
