@@ -76,6 +76,7 @@ class MaskedLinear {
   ad::Var<T> bias_var(ad::Graph<T>& g) const;  // b, or b + (U * M)^T 1 / sqrt(in)
   Linear<T> linear_;
   Parameter<T>* cond_ = nullptr;  // U, when mask-conditioned
+  Tensor<T> cond_row_;            // 1 x in, every entry 1/sqrt(in): the row the conditioned bias multiplies
   Tensor<T> mask_;
   std::vector<Index> in_degrees_, out_degrees_;  // empty unless masked by degrees
   bool strict_ = false;
