@@ -51,9 +51,11 @@ def key_of(model):
 def describe(model):
     if model["name"] == "made":
         h = "x".join(str(u) for u in model["hidden"])
-        return "MADE %s, %d mask%s%s%s" % (h, model["masks"], "s" if model["masks"] > 1 else "",
-                                            ", direct" if model.get("direct") else "",
-                                            ", mask-conditioned" if model.get("condition_on_mask") else "")
+        return "MADE %s, %d mask%s%s%s%s" % (h, model["masks"], "s" if model["masks"] > 1 else "",
+                                              ", random ordering%s" % ("s" if model["masks"] > 1 else "")
+                                              if model.get("ordering") == "random" else "",
+                                              ", direct" if model.get("direct") else "",
+                                              ", mask-conditioned" if model.get("condition_on_mask") else "")
     if model["name"] == "nade":
         return "NADE %d" % model["hidden"]
     if model["name"] == "vae":
@@ -133,11 +135,13 @@ def rows(folder):
             # Exact models log valid_nll; the VAE logs its training bound as valid_loss.
             metric = "valid_nll" if "metrics/valid_nll" in f else "valid_loss"
             valid = f["metrics/%s/value" % metric][()] if "metrics/" + metric in f else []
+            # One training-loss point per epoch; the validation may come only every few epochs.
+            epochs = len(f["metrics/train_loss/value"]) if "metrics/train_loss" in f else len(valid)
             # Checkpoints since 2026-12-03 carry the share of the schedule done and the running time.
             # Since 2026-12-03 (session 12) also where the attempt that wrote it began.
             pace = tuple(float(f.attrs.get(k, -1)) for k in ("progress", "elapsed_s", "attempt_start_progress",
                                                               "attempt_start_elapsed_s"))
-            yield cfg, "in progress", {}, (path, metric, len(valid), min(valid) if len(valid) else float("nan"), pace)
+            yield cfg, "in progress", {}, (path, metric, epochs, min(valid) if len(valid) else float("nan"), pace)
 
 
 def describe_pace(progress, elapsed, attempt_progress, attempt_elapsed, early_stopping):
@@ -167,9 +171,10 @@ def main():
             if progress:
                 path, metric, epochs, best, pace = progress
                 label = describe(cfg["model"]) if cfg else "run %s" % os.path.basename(path)[:8]
-                print("| %s (in progress) | %d epochs so far, best validation %s %.2f%s | | | resumable: "
-                      "rerun the same genlab run command |" % (label, epochs,
-                                                              "NLL" if metric == "valid_nll" else "loss (bound)", best,
+                validation = ("no validation yet" if math.isnan(best) else "best validation %s %.2f" % (
+                    "NLL" if metric == "valid_nll" else "loss (bound)", best))
+                print("| %s (in progress) | %d epochs so far, %s%s | | | resumable: "
+                      "rerun the same genlab run command |" % (label, epochs, validation,
                                                               describe_pace(*pace, early_stopping=bool(
                                                                   cfg and cfg["train"].get("patience", 0) > 0))))
                 continue
