@@ -50,12 +50,15 @@ def key_of(model):
 
 def describe(model):
     if model["name"] == "made":
-        h = "x".join(str(u) for u in model["hidden"])
-        return "MADE %s, %d mask%s%s%s%s" % (h, model["masks"], "s" if model["masks"] > 1 else "",
-                                              ", random ordering%s" % ("s" if model["masks"] > 1 else "")
-                                              if model.get("ordering") == "random" else "",
-                                              ", direct" if model.get("direct") else "",
-                                              ", mask-conditioned" if model.get("condition_on_mask") else "")
+        plural = "s" if model["masks"] > 1 else ""
+        parts = ["MADE %s" % "x".join(str(u) for u in model["hidden"]), "%d mask%s" % (model["masks"], plural)]
+        if model.get("ordering") == "random":
+            parts.append("random ordering" + plural)
+        if model.get("direct"):
+            parts.append("direct")
+        if model.get("condition_on_mask"):
+            parts.append("mask-conditioned")
+        return ", ".join(parts)
     if model["name"] == "nade":
         return "NADE %d" % model["hidden"]
     if model["name"] == "vae":
