@@ -134,7 +134,11 @@ def rows(folder):
         if os.path.exists(os.path.join(folder, "runs", name)) and name not in resuming:
             continue
         with h5py.File(path, "r") as f:
-            cfg = resuming.get(name)  # None for a run that has never stopped: its config is in no run file yet
+            cfg = resuming.get(name)
+            if cfg is None and "config_json" in f.attrs:  # checkpoints since 2026-12-07 carry the config
+                text = f.attrs["config_json"]
+                cfg = json.loads(text.decode() if isinstance(text, bytes) else text)
+            # (still None for an older checkpoint of a run that has never stopped: it is labelled by its id)
             # Exact models log valid_nll; the VAE logs its training bound as valid_loss.
             metric = "valid_nll" if "metrics/valid_nll" in f else "valid_loss"
             valid = f["metrics/%s/value" % metric][()] if "metrics/" + metric in f else []

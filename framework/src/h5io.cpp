@@ -383,6 +383,8 @@ void write_checkpoint(const std::string& path, const CheckpointRecord& r) {
     attr_string(c, f, "run_id", r.run_id);
     attr_number<std::int64_t>(c, f, "step", r.step);
     attr_string(c, f, "log", r.log);
+    attr_string(c, f, "config_yaml", r.config_yaml);
+    attr_string(c, f, "config_json", r.config_json);
     attr_number<double>(c, f, "progress", r.progress);
     attr_number<double>(c, f, "elapsed_s", r.elapsed_s);
     attr_number<double>(c, f, "attempt_start_progress", r.attempt_start_progress);
@@ -402,6 +404,8 @@ CheckpointRecord read_checkpoint(const std::string& path, bool full) {
   r.run_id = read_attr_string(c, f, "run_id");
   r.step = read_attr_number<std::int64_t>(c, f, "step");
   r.log = read_attr_string(c, f, "log");
+  if (H5Aexists(f, "config_yaml") > 0) r.config_yaml = read_attr_string(c, f, "config_yaml");
+  if (H5Aexists(f, "config_json") > 0) r.config_json = read_attr_string(c, f, "config_json");
   if (H5Aexists(f, "progress") > 0) r.progress = read_attr_number<double>(c, f, "progress");
   if (H5Aexists(f, "elapsed_s") > 0) r.elapsed_s = read_attr_number<double>(c, f, "elapsed_s");
   if (H5Aexists(f, "attempt_start_progress") > 0)

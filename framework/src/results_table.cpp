@@ -149,6 +149,17 @@ std::string find_run_file(const std::string& dir, const std::string& id_prefix) 
   return matches[0];
 }
 
+namespace {
+void print_config(const std::string& yaml, std::ostream& out) {
+  out << "config:\n";
+  std::string line;
+  for (char ch : yaml) {
+    line += ch;
+    if (ch == '\n') out << "  " << line, line.clear();
+  }
+}
+}  // namespace
+
 void print_run_details(const std::string& dir, const std::string& id_prefix, std::ostream& out) {
   // The prefix may name a run that has not finished (a checkpoint, and no run file or an interrupted
   // run's); it must be unique over finished and unfinished runs together, an interrupted run counting once.
@@ -168,6 +179,7 @@ void print_run_details(const std::string& dir, const std::string& id_prefix, std
     const CheckpointRecord c = h5::read_checkpoint(path, false);
     out << "run " << c.run_id << " (not finished)\n  checkpoint: " << path << "\n";
     print_unfinished(unfinished[0], c, age_seconds(path), out);
+    if (!c.config_yaml.empty()) print_config(c.config_yaml, out);
     if (!c.log.empty()) out << "log:\n" << c.log << (c.log.back() == '\n' ? "" : "\n");
     return;
   }
@@ -177,12 +189,7 @@ void print_run_details(const std::string& dir, const std::string& id_prefix, std
   if (!r.error.empty()) out << "  error: " << r.error << "\n";
   out << "  component: " << r.component << " (plugin " << r.plugin << " " << r.plugin_version << ")\n";
   out << "  duration: " << format_metric(r.end_time - r.start_time) << " s on " << r.host << "\n";
-  out << "config:\n";
-  std::string line;
-  for (char ch : r.config_yaml) {
-    line += ch;
-    if (ch == '\n') out << "  " << line, line.clear();
-  }
+  print_config(r.config_yaml, out);
   out << "final metrics:\n";
   for (const auto& [k, v] : r.finals) out << "  " << k << ": " << format_metric(v) << "\n";
   out << "metric series:\n";

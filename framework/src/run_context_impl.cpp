@@ -46,6 +46,8 @@ void RunContextImpl::save_checkpoint(const Checkpoint& c) {
   CheckpointRecord rec;
   rec.run_id = spec_.id;
   rec.step = c.step;
+  rec.config_yaml = spec_.config.yaml();
+  rec.config_json = spec_.config.canonical_json();
   for (const auto& a : c.arrays) check_name("checkpoint array", a.name);
   rec.state = to_arrays(c.arrays);
   rec.progress = progress();

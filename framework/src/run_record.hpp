@@ -45,6 +45,9 @@ struct CheckpointRecord {
   std::vector<std::pair<std::string, double>> finals;
   std::vector<std::pair<std::string, ArrayData>> arrays;
   std::string log;
+  /// The run's configuration, as its run file will hold it, so that a run that has never stopped can be
+  /// described from its checkpoint alone (empty in files written before 2026-12-07).
+  std::string config_yaml, config_json;
   /// The component's progress (0..1, as set_progress last had it) and the run's running time in seconds
   /// over all its sessions, when the checkpoint was written; -1 where unknown (files older than these).
   double progress = -1, elapsed_s = -1;

@@ -199,6 +199,9 @@ TEST_CASE("a run killed after a checkpoint resumes from it and ends as if never 
   CHECK(details.exit_code == 0);
   CHECK(details.output.find(" (not finished)") != std::string::npos);
   CHECK(details.output.find("checkpoint at step 6") != std::string::npos);
+  // Its config comes from the checkpoint: a run that has never stopped has no run file to hold it.
+  CHECK(details.output.find("config:\n") != std::string::npos);
+  CHECK(details.output.find("checkpoint_every: 2") != std::string::npos);
   const ProcessResult again = box.genlab({"run", exp, "--jobs", "1"});
   INFO(again.output);
   REQUIRE(again.exit_code == 0);

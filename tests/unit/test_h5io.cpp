@@ -93,10 +93,13 @@ TEST_CASE("unreadable and foreign files give a clear IoError naming the file", "
   CHECK_THROWS_WITH(h5::read_run(index, false), Catch::Contains("not a genlab-run file"));
 }
 
-TEST_CASE("a checkpoint keeps its state, its progress, its running time and where its attempt began", "[h5io]") {
+TEST_CASE("a checkpoint keeps its state, its config, its progress, its running time and where its attempt began",
+          "[h5io]") {
   CheckpointRecord c;
   c.run_id = std::string(64, 'b');
   c.step = 1200;
+  c.config_yaml = "seed: 1\nmodel:\n  name: made\n";
+  c.config_json = R"({"seed":1,"model":{"name":"made"}})";
   c.state.push_back({"w", ArrayData{1, 3, {0.5, -1, 2}}});
   c.metrics.push_back({"loss", Series{{0, 600}, {1, 2}, {3, 2}}});
   c.progress = 0.4;
@@ -108,6 +111,8 @@ TEST_CASE("a checkpoint keeps its state, its progress, its running time and wher
   const CheckpointRecord back = h5::read_checkpoint(path);
   CHECK(back.run_id == c.run_id);
   CHECK(back.step == 1200);
+  CHECK(back.config_yaml == c.config_yaml);
+  CHECK(back.config_json == c.config_json);
   REQUIRE(back.state.size() == 1);
   CHECK(back.state[0].second.data == c.state[0].second.data);
   CHECK(back.progress == 0.4);
