@@ -110,9 +110,14 @@ def setup(cfg, final):
     return "; ".join(parts)
 
 
+def text_attr(obj, name):
+    """A string attribute, whether h5py hands it back as str or as bytes."""
+    value = obj.attrs[name]
+    return value.decode() if isinstance(value, bytes) else value
+
+
 def run_status(f):
-    status = f.attrs["status"]
-    return status.decode() if isinstance(status, bytes) else status
+    return text_attr(f, "status")
 
 
 def rows(folder):
@@ -136,8 +141,7 @@ def rows(folder):
         with h5py.File(path, "r") as f:
             cfg = resuming.get(name)
             if cfg is None and "config_json" in f.attrs:  # checkpoints since 2026-12-07 carry the config
-                text = f.attrs["config_json"]
-                cfg = json.loads(text.decode() if isinstance(text, bytes) else text)
+                cfg = json.loads(text_attr(f, "config_json"))
             # (still None for an older checkpoint of a run that has never stopped: it is labelled by its id)
             # Exact models log valid_nll; the VAE logs its training bound as valid_loss.
             metric = "valid_nll" if "metrics/valid_nll" in f else "valid_loss"
