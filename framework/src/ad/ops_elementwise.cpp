@@ -73,20 +73,22 @@ Var<T> div(const Var<T>& a, const Var<T>& b) {
 // Each op: a forward expression of x (and the op's scalars), and a backward expression of the incoming
 // gradient gy, the input x and the output y.
 
+// Both run through the row-block helpers (ops_common.hpp), so big tensors are split over threads.
 #define GENLAB_AD_UNARY(NAME, FORWARD, BACKWARD)                                                      \
   template <class T>                                                                                  \
   Var<T> NAME(const Var<T>& input) {                                                                  \
     Graph<T>& g = *input.graph();                                                                     \
     Node<T>& n = g.new_node(#NAME, {input}, input.rows(), input.cols(), [](Graph<T>& g, Node<T>& n) { \
-      const auto x = in(g, n, 0).value->array();                                                      \
-      const auto y = n.value->array();                                                                \
-      const auto gy = n.grad->array();                                                                \
-      (void)x;                                                                                        \
-      (void)y;                                                                                        \
-      g.accumulate(n.inputs[0], (BACKWARD).matrix());                                                 \
+      accumulate_elementwise(                                                                         \
+          g, n.inputs[0],                                                                             \
+          [](const auto& gy, const auto& x, const auto& y) {                                          \
+            (void)x;                                                                                  \
+            (void)y;                                                                                  \
+            return BACKWARD;                                                                          \
+          },                                                                                          \
+          *n.grad, *in(g, n, 0).value, *n.value);                                                     \
     });                                                                                               \
-    const auto x = input.value().array();                                                             \
-    n.value->noalias() = (FORWARD).matrix();                                                          \
+    broadcast_apply(*n.value, [](const auto& x) { return FORWARD; }, input.value());                  \
     return Var<T>(&g, static_cast<int>(g.size()) - 1);                                                \
   }
 

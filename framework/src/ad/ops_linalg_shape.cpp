@@ -330,8 +330,10 @@ Var<T> repeat_rows(const Var<T>& x, Index k) {
   });
   n.scalar[0] = static_cast<T>(k);
   const Tensor<T>& v = x.value();
-  for (Index r = 0; r < v.rows(); ++r)
-    for (Index s = 0; s < k; ++s) n.value->row(r * k + s) = v.row(r);
+  for_row_blocks(v.rows(), v.cols() * k, [&](Index lo, Index count) {
+    for (Index r = lo; r < lo + count; ++r)
+      for (Index s = 0; s < k; ++s) n.value->row(r * k + s) = v.row(r);
+  });
   return Var<T>(&g, static_cast<int>(g.size()) - 1);
 }
 

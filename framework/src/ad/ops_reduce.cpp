@@ -58,14 +58,28 @@ void broadcast_row_gradient(Graph<T>& g, Node<T>& n, bool mean) {
   Tensor<T>* gx = g.grad_target(n.inputs[0], add);
   if (gx == nullptr) return;
   const Index rows = gx->rows(), cols = gx->cols();
-  for (Index r = 0; r < rows; ++r) {
-    const T v = mean ? (*n.grad)(r, 0) / T(cols) : (*n.grad)(r, 0);
-    T* out = gx->data() + r * cols;
-    if (add)
-      for (Index j = 0; j < cols; ++j) out[j] += v;
+  for_row_blocks(rows, cols, [&](Index lo, Index count) {
+    for (Index r = lo; r < lo + count; ++r) {
+      const T v = mean ? (*n.grad)(r, 0) / T(cols) : (*n.grad)(r, 0);
+      T* out = gx->data() + r * cols;
+      if (add)
+        for (Index j = 0; j < cols; ++j) out[j] += v;
+      else
+        for (Index j = 0; j < cols; ++j) out[j] = v;
+    }
+  });
+}
+
+// y = the row sums of x (scaled by 1/C for the mean), in row blocks: each row's sum is the same sequence
+// of additions whichever block or thread computes it.
+template <class T>
+void row_sums(const Tensor<T>& x, Tensor<T>& y, bool mean) {
+  for_row_blocks(x.rows(), x.cols(), [&](Index lo, Index count) {
+    if (mean)
+      y.middleRows(lo, count).noalias() = x.middleRows(lo, count).rowwise().mean();
     else
-      for (Index j = 0; j < cols; ++j) out[j] = v;
-  }
+      y.middleRows(lo, count).noalias() = x.middleRows(lo, count).rowwise().sum();
+  });
 }
 
 template <class T>
@@ -73,7 +87,7 @@ Var<T> sum_cols(const Var<T>& x) {
   Graph<T>& g = *x.graph();
   Node<T>& n = g.new_node("sum_cols", {x}, x.rows(), 1,
                           [](Graph<T>& g, Node<T>& n) { broadcast_row_gradient(g, n, false); });
-  n.value->noalias() = x.value().rowwise().sum();
+  row_sums(x.value(), *n.value, false);
   return Var<T>(&g, static_cast<int>(g.size()) - 1);
 }
 
@@ -82,7 +96,7 @@ Var<T> mean_cols(const Var<T>& x) {
   Graph<T>& g = *x.graph();
   Node<T>& n = g.new_node("mean_cols", {x}, x.rows(), 1,
                           [](Graph<T>& g, Node<T>& n) { broadcast_row_gradient(g, n, true); });
-  n.value->noalias() = x.value().rowwise().mean();
+  row_sums(x.value(), *n.value, true);
   return Var<T>(&g, static_cast<int>(g.size()) - 1);
 }
 
