@@ -6,7 +6,8 @@
 # given. Needs python3-torch, libopenblas0-pthread (the BLAS torch should find: with only the reference BLAS, or
 # BLIS, as libblas.so.3 the peer runs 3x slower) and libtcmalloc-minimal4 (installed here if missing) and MNIST for the peers
 # (datasets/fetch_mnist.sh). Long: ~10 minutes with REPS=3.
-#   bash scripts/bench_vs_pytorch.sh [results_dir]        REPS, MODELS ("made nice"), THREADS ("1 2") optional
+#   bash scripts/bench_vs_pytorch.sh [results_dir]        REPS, MODELS ("made nice"), THREADS ("1 2") optional;
+#   BUILD (default build/) names the build to measure, so a long run can keep using build/ meanwhile
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 peers=${PEERS:-$root/../shared/bench/peers}
@@ -16,7 +17,8 @@ MODELS=${MODELS:-"made nice"}
 THREADS=${THREADS:-"1 2"}
 [ -f "$peers/bench.py" ] || { echo "bench_vs_pytorch: no PyTorch references at $peers" >&2; exit 1; }
 EXTRA_PACKAGES="python3-torch libopenblas0-pthread libtcmalloc-minimal4" bash "$root/scripts/install-deps.sh"
-bash "$root/scripts/build.sh" "$root/build" >/dev/null
+build=${BUILD:-$root/build}
+bash "$root/scripts/build.sh" "$build" >/dev/null
 bash "$root/datasets/fetch_mnist.sh" >/dev/null
 export MNIST_DIR=${GENLAB_DATA:-$HOME/.cache/genlab}/mnist
 blas=$(update-alternatives --query libblas.so.3-x86_64-linux-gnu 2>/dev/null | awk '/^Value:/ {print $2}')
@@ -26,7 +28,7 @@ mkdir -p "$out"
 tuned() { env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE LD_PRELOAD="$tc" OMP_WAIT_POLICY=PASSIVE OPENBLAS_THREAD_TIMEOUT=4 "$@"; }
 for rep in $(seq 1 "$REPS"); do
   echo "bench_vs_pytorch: rep $rep GEMM" >&2
-  "$root/build/framework/bench/genlab_bench_gemm" --json | sed "s/^{/{\"rep\": $rep, /" >> "$out/genlab_gemm.jsonl"
+  "$build/framework/bench/genlab_bench_gemm" --json | sed "s/^{/{\"rep\": $rep, /" >> "$out/genlab_gemm.jsonl"
   for t in $THREADS; do
     tuned /usr/bin/python3 "$peers/torch_gemm.py" --threads "$t" --trials 5 --shapes 100,784,500 200,392,1000 \
       200,1000,1000 | tail -n +2 >> "$out/torch_gemm.csv"
@@ -34,7 +36,7 @@ for rep in $(seq 1 "$REPS"); do
   for m in $MODELS; do
     for t in $THREADS; do
       echo "bench_vs_pytorch: rep $rep $m $t threads" >&2
-      "$root/build/framework/bench/genlab_bench_train" --models "$m" --threads "$t" --json |
+      "$build/framework/bench/genlab_bench_train" --models "$m" --threads "$t" --json |
         sed "s/^{/{\"who\": \"genlab\", \"rep\": $rep, /" >> "$out/genlab.jsonl"
       tuned /usr/bin/python3 "$peers/bench.py" --model "$m" --threads "$t" --mode speed --tag "tuned,rep$rep" \
         --out "$out/pytorch.jsonl" >/dev/null
