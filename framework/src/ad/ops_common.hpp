@@ -67,7 +67,7 @@ bool all_shaped(Index r, Index c, const Tensor<T>& v, const Ts&... vs) {
 /// Elementwise work on a big tensor runs as oneTBB tasks over blocks of rows, in the calling arena and
 /// isolated as the GEMM is (a waiting thread takes no other run's task). Why: with the GEMM on every thread,
 /// the elementwise ops left on one thread were a third of an IWAE k = 50 step, and two threads ran it only
-/// 1.18x faster than one. The blocks depend on the shape alone, so each element goes through the same code
+/// 1.1-1.2x faster than one (1.5-1.6x since). The blocks depend on the shape alone, so each element goes through the same code
 /// (Eigen's vector body or its scalar edge) whatever the thread count: results stay bitwise independent of
 /// threads. A tensor below kSplitElements runs in one piece, as a whole-matrix expression: a task costs
 /// about a microsecond, and the small products of most models keep exactly their former numbers.
