@@ -369,9 +369,10 @@ RunSummary run_plan(const ExperimentPlan& plan, const Registry& registry, const 
   arena.execute([&] {
     // `jobs` loops take runs from the feed as they free up; a run's own parallel work shares the arena.
     // This thread runs one of the loops itself rather than only waiting: a thread blocked in wait() did
-    // not help with the inner work of a run on another thread, so a lone run with --jobs 2 used 1.24
-    // threads (3 epochs of the IWAE k = 50 row: 78 s, 64 s with this). Isolated, so that while its run
-    // waits on its own parallel work it never starts another loop (and a second run) on its stack.
+    // not help with the inner work of a run on another thread, so a lone run with --jobs 2 ran only 1.2x
+    // faster than with --jobs 1 (3 epochs of the IWAE k = 50 row: 74 s of training, 57 s with this).
+    // Isolated, so that while its run waits on its own parallel work it never starts another loop (and a
+    // second run) on its stack.
     tbb::task_group group;
     const auto take_runs = [&] {
       for (auto k = feed.next(stop.load()); k; k = feed.next(stop.load())) {
