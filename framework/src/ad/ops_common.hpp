@@ -169,14 +169,14 @@ void accumulate_broadcast(Graph<T>& g, Node<T>& n, int which, F f, const Tensor<
   const int id = n.inputs[which];
   if (!g.needs_grad(id)) return;
   const Index r = n.value->rows(), c = n.value->cols();
-  if (all_shaped(r, c, v, vs...) && g.node(id).value->rows() == r && g.node(id).value->cols() == c) {
-    accumulate_elementwise(g, id, f, v, vs...);
-  } else if (all_shaped(r, c, v, vs...)) {
-    accumulate_reduced(g, id, f(v.array(), vs.array()...).matrix());
-  } else {
+  if (!all_shaped(r, c, v, vs...)) {
     n.scratch.resize(r, c);
     broadcast_apply(n.scratch, f, v, vs...);
     accumulate_reduced(g, id, n.scratch);
+  } else if (all_shaped(r, c, *g.node(id).value)) {
+    accumulate_elementwise(g, id, f, v, vs...);  // the input is output-shaped: nothing to sum down
+  } else {
+    accumulate_reduced(g, id, f(v.array(), vs.array()...).matrix());
   }
 }
 
